@@ -1,0 +1,87 @@
+# gluteal - build, test, demo. `make` builds ./build/gluteal; `make test` builds
+# again under AddressSanitizer + UndefinedBehaviorSanitizer and runs every test.
+# Warnings are errors everywhere (WERROR=0 to relax locally).
+
+CC      ?= cc
+BUILD   ?= build
+WERROR  ?= 1
+SAN     ?=
+VERSION := 0.1.0
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+           -Wcast-qual -Wundef -Wvla -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+OPT     ?= -O2 -g
+ifneq ($(SAN),)
+OPT     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+CPPFLAGS += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L -DGLUTEAL_VERSION='"$(VERSION)"'
+CFLAGS  += -std=c11 $(WARN) $(OPT) -MMD -MP
+LDLIBS  += -ljansson -lm
+LDFLAGS += $(filter -fsanitize=%,$(OPT))
+
+LIB_SRC := $(sort $(wildcard src/util/*.c src/kb/*.c src/case/*.c src/infer/*.c src/triage/*.c \
+                            src/assess/*.c src/render/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+KB_FILES := $(sort $(wildcard kb/*.tsv kb/profiles/*.tsv))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/kb_embed.o
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+
+.PHONY: all test demo check-deps clean bench
+
+all: $(BUILD)/gluteal
+
+$(BUILD)/gluteal: $(CLI_OBJ) $(BUILD)/libgluteal.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgluteal.a $(LDLIBS)
+
+$(BUILD)/libgluteal.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/test_unit: $(TEST_OBJ) $(BUILD)/libgluteal.a
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libgluteal.a $(LDLIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The built-in knowledge base: every kb/*.tsv file as bytes in the binary.
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -Wall -Wextra -o $@ $<
+
+$(BUILD)/kb_embed.c: $(BUILD)/tools/embed $(KB_FILES)
+	$(BUILD)/tools/embed $@ kb $(KB_FILES)
+
+$(BUILD)/obj/kb_embed.o: $(BUILD)/kb_embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=c11 $(OPT) -c -o $@ $<
+
+# Debian packages the build and tests need; installs only what is missing.
+DEPS := gcc make libjansson-dev pkg-config python3
+check-deps:
+	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; fi; \
+	fi
+
+demo: check-deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/gluteal assess examples/upmc-golfer.json
+
+test: check-deps
+	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 build/san/gluteal build/san/test_unit
+	@$(MAKE) --no-print-directory all
+	tests/run.sh build/san
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

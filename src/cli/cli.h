@@ -1,0 +1,28 @@
+/* cli.h - the command-line front end's shared declarations. */
+#ifndef GL_CLI_H
+#define GL_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "gluteal.h"
+
+#ifndef GLUTEAL_VERSION
+#define GLUTEAL_VERSION "0.1.0"
+#endif
+
+typedef struct cli_args {
+    const char *kb_dir; /* --kb, or NULL for the built-in copy */
+    char **argv;        /* the command's own arguments */
+    int argc;
+} cli_args;
+
+int cli_usage_error(const char *fmt, const char *arg);
+gl_kb *cli_load_kb(const char *dir);
+bool cli_color(FILE *f);
+
+int cli_assess(cli_args *a);
+int cli_eval(cli_args *a);
+int cli_kb(cli_args *a);
+
+#endif

@@ -1,0 +1,267 @@
+/* infer.c - exact posterior probabilities of coexisting conditions.
+ *
+ * The model (kb/README.md). Each condition c is present or absent, a priori
+ * independently with probability p_c, and at most K are present together. A
+ * separate "other cause" state (prior eps) stands for pain from a cause the
+ * knowledge base does not model. Findings follow a noisy-OR with leak:
+ *
+ *     P(f absent | S) = (1 - b_f) * prod_{c in S} (1 - l_cf),
+ *
+ * with b_f the finding's base rate and l_cf = (sens_cf - b_f) / (1 - b_f) its
+ * link to c, so that a patient with c alone shows f with probability sens_cf.
+ * Under "other cause", P(f) = b_f. Findings are independent given the set S
+ * (the usual noisy-OR assumption, relaxed for composites: a known criteria set
+ * replaces its correlated parts before inference, infer_evidence()).
+ *
+ * Inference is exact for this model: we enumerate every set S of 1..K
+ * conditions (for 33 conditions and K = 3: 6,017 sets) and "other".
+ *   - Absent findings factorise: their product over S is
+ *     prod_f (1-b_f) * prod_{c in S} w_c, with w_c = prod_f (1 - l_cf). The
+ *     (1-b_f) factor is shared by every state, "other" included, so it cancels
+ *     (this is the idea behind Quickscore, Heckerman 1989).
+ *   - Present findings do not factorise: for each S we take
+ *     prod_f [1 - (1-b_f) prod_{c in S} (1-l_cf)], building the inner products
+ *     incrementally down the nested loops so each set costs one pass over the
+ *     present findings.
+ * The prior of S is prod_{c in S} odds_c / Z_K * (1 - eps), where Z_K is the
+ * sum over all allowed sets (elementary symmetric polynomials of the odds).
+ * Weights are accumulated in log space with a running maximum, so nothing
+ * underflows however many findings a case lists.
+ *
+ * Explaining away falls out of the model: once S contains a condition that
+ * explains a finding, adding a second condition barely raises P(f | S).
+ * tests/test_infer.c checks this file against brute-force enumeration. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "infer.h"
+
+void infer_priors(const gl_kb *kb, const expr_ctx *ctx, double *prior)
+{
+    for (int c = 0; c < kb->ncond; c++) {
+        double p = kb->cond[c].prior[ctx->setting];
+        double odds = p / (1.0 - p);
+        for (int m = 0; m < kb->nmod; m++)
+            if (kb->mod[m].cond == c && expr_eval(kb->mod[m].when, ctx))
+                odds *= kb->mod[m].odds;
+        p = odds / (1.0 + odds);
+        prior[c] = p < 1e-9 ? 1e-9 : p > 0.999 ? 0.999 : p;
+    }
+}
+
+static int needed(const kb_composite *k)
+{
+    return k->rule == COMP_ANY ? 1 : k->rule == COMP_ALL ? k->ncomp : k->rule;
+}
+
+void infer_evidence(const gl_kb *kb, const signed char *state, signed char *ev, int *via)
+{
+    memcpy(ev, state, (size_t)kb->nfind);
+    if (via)
+        for (int f = 0; f < kb->nfind; f++)
+            via[f] = -1;
+    bool *consumed = calloc((size_t)kb->nfind, sizeof *consumed);
+    if (!consumed)
+        return; /* worst case: components and composites both count */
+    for (int i = 0; i < kb->ncomp; i++) {
+        const kb_composite *k = &kb->comp[i];
+        int pos = 0, neg = 0;
+        for (int j = 0; j < k->ncomp; j++) {
+            pos += state[k->comp[j]] > 0;
+            neg += state[k->comp[j]] < 0;
+        }
+        if (k->rule == COMP_ANY) {
+            /* a generic finding ("SLR or slump, not recorded which"): the
+             * specific tests carry the evidence once one is known present, or
+             * all are known */
+            if (state[k->finding] && (pos > 0 || neg == k->ncomp)) {
+                ev[k->finding] = 0;
+                if (via)
+                    for (int j = 0; j < k->ncomp; j++)
+                        if (state[k->comp[j]])
+                            via[k->finding] = k->comp[j];
+            }
+            continue;
+        }
+        signed char v = state[k->finding];
+        if (!v && k->rule != COMP_GIVEN) {
+            if (pos >= needed(k))
+                v = 1;
+            else if (k->ncomp - neg < needed(k))
+                v = -1;
+        }
+        if (!v)
+            continue;
+        bool overlap = false;
+        for (int j = 0; j < k->ncomp; j++)
+            overlap |= consumed[k->comp[j]];
+        if (overlap) { /* an earlier composite already counts these parts */
+            ev[k->finding] = 0;
+            continue;
+        }
+        ev[k->finding] = v;
+        for (int j = 0; j < k->ncomp; j++) {
+            consumed[k->comp[j]] = true;
+            if (ev[k->comp[j]] && via)
+                via[k->comp[j]] = k->finding;
+            ev[k->comp[j]] = 0;
+        }
+    }
+    free(consumed);
+}
+
+double infer_lr(const gl_kb *kb, int c, int f, int present)
+{
+    double b = kb->find[f].base, l = kb->link[c * kb->nfind + f];
+    double p = 1.0 - (1.0 - b) * (1.0 - l);
+    return present ? p / b : (1.0 - p) / (1.0 - b);
+}
+
+/* Accumulators with a running maximum of the log weight. */
+typedef struct acc {
+    double max, total, other;
+    double *post, *fam;
+    int n;
+} acc;
+
+static void acc_add(acc *a, double logw, const int *members, int k, const int *head)
+{
+    if (logw > a->max) {
+        double s = exp(a->max - logw);
+        a->total *= s;
+        a->other *= s;
+        for (int i = 0; i < a->n; i++) {
+            a->post[i] *= s;
+            a->fam[i] *= s;
+        }
+        a->max = logw;
+    }
+    double w = exp(logw - a->max);
+    a->total += w;
+    if (k == 0) {
+        a->other += w;
+        return;
+    }
+    int seen[8], nseen = 0;
+    for (int i = 0; i < k; i++) {
+        a->post[members[i]] += w;
+        int h = head[members[i]];
+        if (h < 0)
+            continue;
+        bool dup = false;
+        for (int j = 0; j < nseen; j++)
+            dup |= seen[j] == h;
+        if (!dup) {
+            seen[nseen++] = h;
+            a->fam[h] += w;
+        }
+    }
+}
+
+/* log prod_j (1 - A[j]), robust to many small factors */
+static double log_prod_one_minus(const double *A, int m)
+{
+    double s = 0.0, prod = 1.0;
+    for (int j = 0; j < m; j++) {
+        prod *= 1.0 - A[j];
+        if ((j & 31) == 31) {
+            s += log(prod);
+            prod = 1.0;
+        }
+    }
+    return s + log(prod);
+}
+
+typedef struct enum_ctx {
+    int n, m, K;
+    const double *a;   /* per condition: log odds + log w_c (absent findings) */
+    const double *Q;   /* n x m: 1 - link for each present finding */
+    double *A;         /* (K+1) x m partial products */
+    double base_log;   /* log((1 - eps) / Z_K) */
+    const int *head;
+    acc *acc;
+    int members[8];
+} enum_ctx;
+
+/* Depth-first over sets in increasing index order; level d holds the product
+ * (1-b_f) * prod over the d chosen conditions in A[d]. */
+static void enumerate(enum_ctx *e, int d, int from, double loga)
+{
+    const double *prev = e->A + (size_t)d * (size_t)e->m;
+    double *cur = e->A + (size_t)(d + 1) * (size_t)e->m;
+    for (int c = from; c < e->n; c++) {
+        const double *q = e->Q + (size_t)c * (size_t)e->m;
+        for (int j = 0; j < e->m; j++)
+            cur[j] = prev[j] * q[j];
+        e->members[d] = c;
+        double la = loga + e->a[c];
+        acc_add(e->acc, e->base_log + la + log_prod_one_minus(cur, e->m), e->members, d + 1, e->head);
+        if (d + 1 < e->K)
+            enumerate(e, d + 1, c + 1, la);
+    }
+}
+
+int infer_run(const gl_kb *kb, const double *prior, const signed char *ev, int max_k, double *post,
+              double *fam, double *other)
+{
+    int n = kb->ncond, nf = kb->nfind, m = 0;
+    int K = max_k < 1 ? 1 : max_k > n ? n : max_k;
+    if (K > 7)
+        K = 7;
+    for (int f = 0; f < nf; f++)
+        m += ev[f] > 0;
+    int *pos = malloc((size_t)(m + 1) * sizeof *pos);
+    double *a = malloc((size_t)n * sizeof *a);
+    double *Q = malloc(((size_t)n * (size_t)m + 1) * sizeof *Q);
+    double *A = malloc(((size_t)(K + 1) * (size_t)m + 1) * sizeof *A);
+    int *head = malloc((size_t)n * sizeof *head);
+    double *e = calloc((size_t)K + 1, sizeof *e);
+    if (!pos || !a || !Q || !A || !head || !e) {
+        free(pos), free(a), free(Q), free(A), free(head), free(e);
+        return -1;
+    }
+    m = 0;
+    for (int f = 0; f < nf; f++)
+        if (ev[f] > 0)
+            pos[m++] = f;
+    /* Z_K: elementary symmetric polynomials of the prior odds */
+    e[0] = 1.0;
+    for (int c = 0; c < n; c++) {
+        double odds = prior[c] / (1.0 - prior[c]);
+        for (int k = K; k >= 1; k--)
+            e[k] += e[k - 1] * odds;
+        head[c] = kb->cond[c].family;
+        double la = log(odds);
+        const double *link = kb->link + (size_t)c * (size_t)nf;
+        for (int f = 0; f < nf; f++)
+            if (ev[f] < 0 && link[f] > 0)
+                la += log1p(-link[f]);
+        a[c] = la;
+        for (int j = 0; j < m; j++)
+            Q[(size_t)c * (size_t)m + (size_t)j] = 1.0 - link[pos[j]];
+    }
+    double Z = 0.0;
+    for (int k = 1; k <= K; k++)
+        Z += e[k];
+    double eps = kb->other_prior;
+    acc ac = {-INFINITY, 0, 0, post, fam, n};
+    memset(post, 0, (size_t)n * sizeof *post);
+    memset(fam, 0, (size_t)n * sizeof *fam);
+    /* "other cause": every present finding at its base rate */
+    double lother = log(eps);
+    for (int j = 0; j < m; j++)
+        lother += log(kb->find[pos[j]].base);
+    acc_add(&ac, lother, NULL, 0, head);
+    for (int j = 0; j < m; j++)
+        A[j] = 1.0 - kb->find[pos[j]].base;
+    enum_ctx ec = {n, m, K, a, Q, A, log1p(-eps) - log(Z), head, &ac, {0}};
+    enumerate(&ec, 0, 0, 0.0);
+    for (int c = 0; c < n; c++) {
+        post[c] /= ac.total;
+        fam[c] = head[c] == c ? fam[c] / ac.total : post[c];
+    }
+    *other = ac.other / ac.total;
+    free(pos), free(a), free(Q), free(A), free(head), free(e);
+    return 0;
+}

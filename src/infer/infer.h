@@ -1,0 +1,49 @@
+/* infer.h - the probability model and its exact inference (library-internal). */
+#ifndef GL_INFER_H
+#define GL_INFER_H
+
+#include "kb/kb.h"
+
+/* Effective prior per condition: setting prior times matching modifiers (odds). */
+void infer_priors(const gl_kb *kb, const expr_ctx *ctx, double *prior);
+
+/* Evidence actually used: `state` with composites resolved (kb/README.md):
+ * a known cluster replaces its components; a generic finding is dropped when a
+ * specific component is known. `via[f]` (may be NULL) receives, for a dropped
+ * finding, the finding that carries it instead, else -1. */
+void infer_evidence(const gl_kb *kb, const signed char *state, signed char *ev, int *via);
+
+/* Posterior marginals. post[c]: P(c present); fam[c]: P(any member of c's
+ * umbrella family present) for umbrella heads, else post[c]; *other: P(pain
+ * from a cause outside the knowledge base). max_k: at most this many
+ * conditions coexist. Returns 0, or -1 when out of memory. */
+int infer_run(const gl_kb *kb, const double *prior, const signed char *ev, int max_k, double *post,
+              double *fam, double *other);
+
+/* Likelihood ratio the model gives finding f for condition c alone versus no
+ * modelled cause: present -> P(f|c)/base, absent -> P(!f|c)/(1-base). */
+double infer_lr(const gl_kb *kb, int c, int f, int present);
+
+#endif
+
+/* ---- explanation (explain.c) ---- */
+typedef struct infer_item {
+    int finding, row;  /* row: profile row of the condition, or -1 */
+    signed char present;
+    double lr;         /* infer_lr() */
+} infer_item;
+
+/* The known findings that move condition c, strongest first (|log lr|).
+ * Returns the count written (at most max). */
+int infer_explain(const gl_kb *kb, int c, const signed char *ev, infer_item *out, int max);
+
+/* Unknown findings whose absence would most lower c (smallest LR if absent). */
+int infer_weakeners(const gl_kb *kb, int c, const signed char *state, const int *via, infer_item *out,
+                    int max);
+
+/* True when unknown finding f would add nothing: a generic finding whose
+ * specific test is known, or a part of a known composite. */
+bool infer_covered(const gl_kb *kb, const signed char *state, int f);
+
+/* Present findings c does not explain (no link) that another condition does. */
+int infer_unexplained(const gl_kb *kb, int c, const signed char *ev, int *out, int max);

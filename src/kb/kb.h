@@ -1,0 +1,131 @@
+/* kb.h - the loaded knowledge base (library-internal). Everything lives in one
+ * arena owned by gl_kb; indices, not pointers, link the tables. */
+#ifndef GL_KB_H
+#define GL_KB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gluteal.h"
+#include "util/util.h"
+
+enum { SET_PRIMARY, SET_SPORTS, SET_PMR, SET_SPINE, SET_EMERGENCY, NSETTINGS };
+extern const char *const kb_setting_names[NSETTINGS];
+
+enum { URG_ROUTINE, URG_SOON, URG_URGENT, URG_EMERGENCY };
+extern const char *const kb_urgency_names[4];
+
+typedef struct kb_expr kb_expr;
+
+typedef struct kb_condition {
+    const char *id, *name, *group, *icd10, *snomed, *codes_source;
+    int parent;         /* index of the umbrella condition, or -1 */
+    int family;         /* umbrella index for members of an umbrella family, else -1 */
+    bool must_not_miss, codes_checked, has_children;
+    double prior[NSETTINGS];
+    bool prior_measured;
+    const char *prior_source;
+    int first_row, nrows; /* profile rows in kb->rows */
+} kb_condition;
+
+typedef struct kb_finding {
+    const char *id, *kind, *question, *description;
+    double base;
+    bool base_measured;
+    const char *base_source, *neutral; /* neutral: reason, or "" */
+    int composite;      /* index in kb->comp when this finding is a composite, else -1 */
+} kb_finding;
+
+typedef struct kb_row {
+    int cond, finding, line;
+    double sens, spec;  /* spec is NAN when not reported */
+    bool measured;
+    const char *source, *file;
+} kb_row;
+
+enum { COMP_GIVEN = 0, COMP_ANY = -1, COMP_ALL = -2 }; /* >0: at least N */
+typedef struct kb_composite {
+    int finding, rule, ncomp;
+    int *comp;
+    const char *source;
+} kb_composite;
+
+typedef struct kb_modifier {
+    int cond;
+    kb_expr *when;
+    const char *when_text, *source;
+    double odds;
+    bool measured;
+} kb_modifier;
+
+typedef struct kb_redflag {
+    const char *id, *title, *action, *source, *when_text;
+    int urgency;
+    kb_expr *when;
+} kb_redflag;
+
+enum { OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ };
+typedef struct kb_measure {
+    const char *id, *unit, *source;
+    double min, max, cutoff;
+    int finding, op;
+} kb_measure;
+
+typedef struct kb_contra {
+    bool sex;           /* true: finding a impossible for sex b (0 female, 1 male) */
+    int a, b;
+    const char *message;
+} kb_contra;
+
+struct gl_kb {
+    arena *A;
+    kb_condition *cond;
+    int ncond;
+    kb_finding *find;
+    int nfind;
+    int *find_sorted;   /* finding indices sorted by id, for lookup */
+    kb_row *rows;
+    int nrows;
+    int *row_of;        /* ncond x nfind: row index or -1 */
+    double *link;       /* ncond x nfind: noisy-OR link probability (0 = none) */
+    kb_composite *comp;
+    int ncomp;
+    kb_modifier *mod;
+    int nmod;
+    kb_redflag *flag;
+    int nflag;
+    kb_measure *meas;
+    int nmeas;
+    kb_contra *contra;
+    int ncontra;
+    int max_k;
+    double other_prior, scope_other, scope_top;
+    const char *model_source[4];
+    char version[32];
+};
+
+int kb_find(const gl_kb *kb, const char *id);      /* finding index or -1 */
+int kb_cond(const gl_kb *kb, const char *id);      /* condition index or -1 */
+int kb_measure_index(const gl_kb *kb, const char *id);
+/* Up to `max` nearest finding IDs by edit distance into out[]; returns count. */
+int kb_suggest_findings(const gl_kb *kb, const char *id, const char **out, int max);
+int kb_suggest_conditions(const gl_kb *kb, const char *id, const char **out, int max);
+
+/* ---- expressions (kb/README.md "Expressions") ---- */
+typedef struct expr_ctx {
+    const signed char *state; /* per finding: 1 present, -1 absent, 0 unknown */
+    double age, duration;     /* duration < 0: unknown */
+    int sex;                  /* 0 female, 1 male */
+    int setting;
+    const double *post;       /* per condition posterior, or NULL (then p() is 0) */
+} expr_ctx;
+
+/* Parse `text`; NULL on error with *why set to a static message. */
+kb_expr *expr_parse(const gl_kb *kb, arena *A, const char *text, const char **why);
+bool expr_eval(const kb_expr *e, const expr_ctx *ctx);
+/* Append to out[] the findings named in e that are present in ctx; returns count. */
+int expr_present_findings(const kb_expr *e, const expr_ctx *ctx, int *out, int max);
+/* True when the expression names condition posteriors (p(...)). */
+bool expr_uses_posterior(const kb_expr *e);
+
+#endif

@@ -1,0 +1,894 @@
+/* kb_load.c - read and validate the knowledge-base text files (kb/README.md),
+ * either from a folder or from the copy compiled into the binary. Every rule
+ * break is an error naming the file and line; nothing is half-loaded. */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb.h"
+#include "kb_embed.h"
+
+const char *const kb_setting_names[NSETTINGS] = {"primary_care", "sports_clinic", "pmr_clinic",
+                                                  "spine_clinic", "emergency"};
+const char *const kb_urgency_names[4] = {"routine", "soon", "urgent", "emergency"};
+
+#define MAXF 16
+
+/* ---- where the files come from ---- */
+typedef struct src {
+    const char *dir;    /* NULL: embedded copy */
+    uint32_t hash;      /* FNV-1a over every file read, for the version string */
+} src;
+
+static char *read_whole(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    sbuf b;
+    sb_init(&b, 64u << 20);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sb_putn(&b, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        sb_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return sb_take(&b);
+}
+
+/* Returns a malloc'd NUL-terminated copy of file `name`, or NULL if absent. */
+static char *src_read(src *s, const char *name, size_t *len)
+{
+    char *text = NULL;
+    if (s->dir) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", s->dir, name);
+        text = read_whole(path, len);
+    } else {
+        for (size_t i = 0; i < kb_embedded_count; i++)
+            if (!strcmp(kb_embedded[i].name, name)) {
+                text = malloc(kb_embedded[i].len + 1);
+                if (text) {
+                    memcpy(text, kb_embedded[i].data, kb_embedded[i].len);
+                    text[kb_embedded[i].len] = '\0';
+                    *len = kb_embedded[i].len;
+                }
+                break;
+            }
+    }
+    if (text) {
+        for (const char *p = name; *p; p++)
+            s->hash = (s->hash ^ (unsigned char)*p) * 16777619u;
+        for (size_t i = 0; i < *len; i++)
+            s->hash = (s->hash ^ (unsigned char)text[i]) * 16777619u;
+    }
+    return text;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names of profile files ("profiles/x.tsv"), sorted; caller frees each and the array. */
+static char **src_profiles(src *s, int *count)
+{
+    char **names = NULL;
+    int n = 0, cap = 0;
+    if (s->dir) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/profiles", s->dir);
+        DIR *d = opendir(path);
+        if (!d) {
+            *count = 0;
+            return NULL;
+        }
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t l = strlen(e->d_name);
+            if (l < 5 || strcmp(e->d_name + l - 4, ".tsv"))
+                continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                char **nn = realloc(names, (size_t)cap * sizeof *nn);
+                if (!nn)
+                    break;
+                names = nn;
+            }
+            names[n] = malloc(l + 10);
+            if (!names[n])
+                break;
+            snprintf(names[n++], l + 10, "profiles/%s", e->d_name);
+        }
+        closedir(d);
+    } else {
+        names = calloc(kb_embedded_count + 1, sizeof *names);
+        for (size_t i = 0; names && i < kb_embedded_count; i++)
+            if (!strncmp(kb_embedded[i].name, "profiles/", 9))
+                names[n++] = strdup(kb_embedded[i].name);
+    }
+    if (names)
+        qsort(names, (size_t)n, sizeof *names, cmp_str);
+    *count = n;
+    return names;
+}
+
+/* ---- table reading ---- */
+typedef struct table {
+    const char *file;
+    char *text, *cur;
+    int line;
+    int nf;
+    char *f[MAXF];
+} table;
+
+/* Open `name`; check the header equals `header` (tab-separated). */
+static bool table_open(src *s, table *t, const char *name, const char *header, bool required,
+                       gl_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->file = name;
+    size_t len = 0;
+    t->text = src_read(s, name, &len);
+    if (!t->text) {
+        if (required)
+            err_set(err, GL_ERR_KB, name, 0, NULL, "knowledge-base file is missing or unreadable");
+        return false;
+    }
+    if (strlen(t->text) != len) {
+        err_set(err, GL_ERR_KB, name, 0, NULL, "file contains a NUL byte");
+        return false;
+    }
+    t->cur = t->text;
+    /* find the header: first line that is not blank or a comment */
+    for (;;) {
+        if (!*t->cur) {
+            err_set(err, GL_ERR_KB, name, t->line, NULL, "no header line");
+            return false;
+        }
+        char *line = t->cur;
+        char *nl = strchr(line, '\n');
+        t->cur = nl ? nl + 1 : line + strlen(line);
+        if (nl)
+            *nl = '\0';
+        t->line++;
+        size_t l = strlen(line);
+        if (l && line[l - 1] == '\r')
+            line[l - 1] = '\0';
+        if (!*line || *line == '#')
+            continue;
+        if (strcmp(line, header)) {
+            err_set(err, GL_ERR_KB, name, t->line, NULL, "header must be \"%s\"", header);
+            return false;
+        }
+        return true;
+    }
+}
+
+/* Next data row with exactly `want` fields; false at end or on error (err->code set). */
+static bool table_next(table *t, int want, gl_error *err)
+{
+    while (*t->cur) {
+        char *line = t->cur;
+        char *nl = strchr(line, '\n');
+        t->cur = nl ? nl + 1 : line + strlen(line);
+        if (nl)
+            *nl = '\0';
+        t->line++;
+        size_t l = strlen(line);
+        if (l && line[l - 1] == '\r')
+            line[--l] = '\0';
+        if (!l || *line == '#')
+            continue;
+        t->nf = tsv_split(line, t->f, MAXF);
+        if (t->nf != want) {
+            err_set(err, GL_ERR_KB, t->file, t->line, NULL, "expected %d tab-separated columns, found %d",
+                    want, t->nf);
+            return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+static void table_close(table *t) { free(t->text); }
+
+static bool kb_fail(table *t, gl_error *err, const char *field, const char *fmt, const char *arg)
+{
+    err_set(err, GL_ERR_KB, t->file, t->line, field, fmt, arg);
+    return false;
+}
+
+static bool get_prob(table *t, int col, const char *field, double *out, gl_error *err)
+{
+    if (!parse_double(t->f[col], out))
+        return kb_fail(t, err, field, "\"%s\" is not a number", t->f[col]);
+    if (!(*out > 0.0 && *out < 1.0))
+        return kb_fail(t, err, field, "%s is outside (0, 1)", t->f[col]);
+    return true;
+}
+
+static bool get_quality(table *t, int col, bool *measured, gl_error *err)
+{
+    if (!strcmp(t->f[col], "measured"))
+        *measured = true;
+    else if (!strcmp(t->f[col], "estimate"))
+        *measured = false;
+    else
+        return kb_fail(t, err, "quality", "\"%s\" must be measured or estimate", t->f[col]);
+    return true;
+}
+
+static bool get_source(table *t, int col, const char **out, arena *A, gl_error *err)
+{
+    const char *s = t->f[col];
+    while (*s == ' ')
+        s++;
+    if (!*s)
+        return kb_fail(t, err, "source", "%severy number needs a source", "");
+    *out = arena_strdup(A, t->f[col]);
+    return *out != NULL || kb_fail(t, err, NULL, "%sout of memory", "");
+}
+
+static const char *dup(gl_kb *kb, const char *s) { return arena_strdup(kb->A, s); }
+
+/* Grow an arena array: arena has no realloc, so count rows first is simpler;
+ * tables are small, so we allocate for the worst case (line count). */
+static int count_lines(const char *text)
+{
+    int n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+/* ---- lookups ---- */
+int kb_cond(const gl_kb *kb, const char *id)
+{
+    for (int i = 0; i < kb->ncond; i++)
+        if (!strcmp(kb->cond[i].id, id))
+            return i;
+    return -1;
+}
+
+static int cmp_find_key(const void *key, const void *elem, const gl_kb *kb)
+{
+    return strcmp((const char *)key, kb->find[*(const int *)elem].id);
+}
+
+int kb_find(const gl_kb *kb, const char *id)
+{
+    if (!kb->find_sorted) { /* during loading: linear */
+        for (int i = 0; i < kb->nfind; i++)
+            if (!strcmp(kb->find[i].id, id))
+                return i;
+        return -1;
+    }
+    int lo = 0, hi = kb->nfind - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        int c = cmp_find_key(id, &kb->find_sorted[mid], kb);
+        if (!c)
+            return kb->find_sorted[mid];
+        if (c < 0)
+            hi = mid - 1;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+int kb_measure_index(const gl_kb *kb, const char *id)
+{
+    for (int i = 0; i < kb->nmeas; i++)
+        if (!strcmp(kb->meas[i].id, id))
+            return i;
+    return -1;
+}
+
+static int suggest(const char *id, const char *(*name)(const gl_kb *, int), const gl_kb *kb, int n,
+                   const char **out, int max)
+{
+    int best[8] = {0}, dist[8];
+    int found = 0;
+    size_t l = strlen(id);
+    int cap = (int)(l / 3) + 3;
+    for (int i = 0; i < n; i++) {
+        const char *cand = name(kb, i);
+        int d = edit_distance(id, cand, cap);
+        if (l >= 4 && strstr(cand, id))
+            d = d < 2 ? d : 2; /* a fragment of a real ID is a strong hint */
+        if (d >= cap)
+            continue;
+        int pos = found < max ? found++ : max;
+        while (pos > 0 && dist[pos - 1] > d) {
+            if (pos < max) {
+                best[pos] = best[pos - 1];
+                dist[pos] = dist[pos - 1];
+            }
+            pos--;
+        }
+        if (pos < max) {
+            best[pos] = i;
+            dist[pos] = d;
+        }
+    }
+    for (int i = 0; i < found; i++)
+        out[i] = name(kb, best[i]);
+    return found;
+}
+
+static const char *find_name(const gl_kb *kb, int i) { return kb->find[i].id; }
+static const char *cond_name(const gl_kb *kb, int i) { return kb->cond[i].id; }
+
+int kb_suggest_findings(const gl_kb *kb, const char *id, const char **out, int max)
+{
+    return suggest(id, find_name, kb, kb->nfind, out, max > 8 ? 8 : max);
+}
+
+int kb_suggest_conditions(const gl_kb *kb, const char *id, const char **out, int max)
+{
+    return suggest(id, cond_name, kb, kb->ncond, out, max > 8 ? 8 : max);
+}
+
+/* ---- the tables ---- */
+static bool load_model(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "model.tsv", "key\tvalue\tsource", true, err))
+        return table_close(&t), false;
+    bool ok = true;
+    bool seen[4] = {false};
+    static const char *keys[4] = {"max_coexisting", "other_cause_prior", "outside_scope_other",
+                                  "outside_scope_top"};
+    while (ok && table_next(&t, 3, err)) {
+        double v;
+        int k = -1;
+        for (int i = 0; i < 4; i++)
+            if (!strcmp(t.f[0], keys[i]))
+                k = i;
+        if (k < 0)
+            ok = kb_fail(&t, err, "key", "unknown model key \"%s\"", t.f[0]);
+        else if (!parse_double(t.f[1], &v))
+            ok = kb_fail(&t, err, t.f[0], "\"%s\" is not a number", t.f[1]);
+        else if (k == 0 && (v < 1 || v > 6 || v != floor(v)))
+            ok = kb_fail(&t, err, t.f[0], "%s must be a whole number from 1 to 6", t.f[1]);
+        else if (k > 0 && !(v > 0 && v < 1))
+            ok = kb_fail(&t, err, t.f[0], "%s is outside (0, 1)", t.f[1]);
+        else if (get_source(&t, 2, &kb->model_source[k], kb->A, err)) {
+            seen[k] = true;
+            if (k == 0)
+                kb->max_k = (int)v;
+            else if (k == 1)
+                kb->other_prior = v;
+            else if (k == 2)
+                kb->scope_other = v;
+            else
+                kb->scope_top = v;
+        } else
+            ok = false;
+    }
+    ok = ok && !err_pending(err);
+    for (int i = 0; ok && i < 4; i++)
+        if (!seen[i])
+            ok = kb_fail(&t, err, keys[i], "%smodel key missing", "");
+    table_close(&t);
+    return ok;
+}
+
+static bool load_conditions(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "conditions.tsv",
+                    "id\tname\tparent\tgroup\tmust_not_miss\ticd10cm\tsnomed_ct\tcodes_checked\tcodes_source",
+                    true, err))
+        return table_close(&t), false;
+    kb->cond = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->cond);
+    const char **parents = calloc((size_t)count_lines(t.cur), sizeof *parents);
+    bool ok = kb->cond && parents;
+    while (ok && table_next(&t, 9, err)) {
+        kb_condition *c = &kb->cond[kb->ncond];
+        if (!*t.f[0] || kb_cond(kb, t.f[0]) >= 0)
+            ok = kb_fail(&t, err, "id", "empty or duplicate condition ID \"%s\"", t.f[0]);
+        else if (strcmp(t.f[4], "yes") && strcmp(t.f[4], "no"))
+            ok = kb_fail(&t, err, "must_not_miss", "\"%s\" must be yes or no", t.f[4]);
+        else {
+            c->id = dup(kb, t.f[0]);
+            c->name = dup(kb, t.f[1]);
+            c->group = dup(kb, t.f[3]);
+            c->must_not_miss = !strcmp(t.f[4], "yes");
+            c->icd10 = dup(kb, t.f[5]);
+            c->snomed = dup(kb, t.f[6]);
+            c->codes_checked = !strcmp(t.f[7], "yes");
+            c->codes_source = dup(kb, t.f[8]);
+            c->parent = c->family = -1;
+            c->prior[0] = -1;
+            parents[kb->ncond] = *t.f[2] ? dup(kb, t.f[2]) : NULL;
+            kb->ncond++;
+        }
+    }
+    ok = ok && !err_pending(err);
+    for (int i = 0; ok && i < kb->ncond; i++) {
+        if (!parents[i])
+            continue;
+        int p = kb_cond(kb, parents[i]);
+        if (p < 0 || p == i) {
+            ok = kb_fail(&t, err, kb->cond[i].id, "parent \"%s\" is not another condition", parents[i]);
+            break;
+        }
+        kb->cond[i].parent = p;
+        kb->cond[p].has_children = true;
+    }
+    for (int i = 0; ok && i < kb->ncond; i++) {
+        int p = kb->cond[i].parent;
+        if (p >= 0 && kb->cond[p].parent >= 0)
+            ok = kb_fail(&t, err, kb->cond[i].id, "%sumbrellas do not nest (one level only)", "");
+        kb->cond[i].family = p >= 0 ? p : (kb->cond[i].has_children ? i : -1);
+    }
+    if (ok && kb->ncond == 0)
+        ok = kb_fail(&t, err, NULL, "%sno conditions", "");
+    free(parents);
+    table_close(&t);
+    return ok;
+}
+
+static bool load_priors(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "priors.tsv",
+                    "condition_id\tprimary_care\tsports_clinic\tpmr_clinic\tspine_clinic\temergency\tquality\tsource",
+                    true, err))
+        return table_close(&t), false;
+    bool ok = true;
+    while (ok && table_next(&t, 8, err)) {
+        int c = kb_cond(kb, t.f[0]);
+        if (c < 0) {
+            ok = kb_fail(&t, err, "condition_id", "unknown condition \"%s\"", t.f[0]);
+            break;
+        }
+        kb_condition *k = &kb->cond[c];
+        if (k->prior[0] >= 0) {
+            ok = kb_fail(&t, err, "condition_id", "second prior row for \"%s\"", t.f[0]);
+            break;
+        }
+        for (int i = 0; ok && i < NSETTINGS; i++)
+            ok = get_prob(&t, 1 + i, kb_setting_names[i], &k->prior[i], err);
+        ok = ok && get_quality(&t, 6, &k->prior_measured, err) &&
+             get_source(&t, 7, &k->prior_source, kb->A, err);
+    }
+    ok = ok && !err_pending(err);
+    for (int i = 0; ok && i < kb->ncond; i++)
+        if (kb->cond[i].prior[0] < 0)
+            ok = kb_fail(&t, err, kb->cond[i].id, "%scondition has no prior row", "");
+    table_close(&t);
+    return ok;
+}
+
+static bool load_findings(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "findings.tsv",
+                    "id\tkind\tquestion\tdescription\tbase_rate\tbase_quality\tbase_source\tneutral_reason",
+                    true, err))
+        return table_close(&t), false;
+    kb->find = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->find);
+    bool ok = kb->find != NULL;
+    static const char *kinds[] = {"history", "symptom", "exam", "imaging", "lab", "procedure"};
+    while (ok && table_next(&t, 8, err)) {
+        kb_finding *f = &kb->find[kb->nfind];
+        bool kind_ok = false;
+        for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+            kind_ok |= !strcmp(t.f[1], kinds[i]);
+        if (!*t.f[0] || kb_find(kb, t.f[0]) >= 0)
+            ok = kb_fail(&t, err, "id", "empty or duplicate finding ID \"%s\"", t.f[0]);
+        else if (!kind_ok)
+            ok = kb_fail(&t, err, "kind", "\"%s\" is not history|symptom|exam|imaging|lab|procedure", t.f[1]);
+        else if (!*t.f[2])
+            ok = kb_fail(&t, err, "question", "%severy finding needs the question a clinician reads", "");
+        else if (get_prob(&t, 4, "base_rate", &f->base, err) && get_quality(&t, 5, &f->base_measured, err) &&
+                 get_source(&t, 6, &f->base_source, kb->A, err)) {
+            f->id = dup(kb, t.f[0]);
+            f->kind = dup(kb, t.f[1]);
+            f->question = dup(kb, t.f[2]);
+            f->description = dup(kb, t.f[3]);
+            f->neutral = dup(kb, t.f[7]);
+            f->composite = -1;
+            kb->nfind++;
+        } else
+            ok = false;
+    }
+    ok = ok && !err_pending(err);
+    table_close(&t);
+    return ok;
+}
+
+static bool load_profile(src *s, gl_kb *kb, const char *name, int *cap, gl_error *err)
+{
+    char cid[256];
+    snprintf(cid, sizeof cid, "%s", name + 9);
+    cid[strlen(cid) - 4] = '\0';
+    table t;
+    if (!table_open(s, &t, name, "finding_id\tsensitivity\tspecificity\tquality\tsource", true, err))
+        return table_close(&t), false;
+    int c = kb_cond(kb, cid);
+    if (c < 0) {
+        err_set(err, GL_ERR_KB, name, 0, NULL, "file name names no condition of conditions.tsv");
+        table_close(&t);
+        return false;
+    }
+    const char *file = dup(kb, name);
+    kb->cond[c].first_row = kb->nrows;
+    bool ok = file != NULL;
+    while (ok && table_next(&t, 5, err)) {
+        if (kb->nrows == *cap) {
+            *cap *= 2;
+            kb_row *nr = realloc(kb->rows, (size_t)*cap * sizeof *nr);
+            if (!nr) {
+                ok = kb_fail(&t, err, NULL, "%sout of memory", "");
+                break;
+            }
+            kb->rows = nr;
+        }
+        kb_row *r = &kb->rows[kb->nrows];
+        r->cond = c;
+        r->line = t.line;
+        r->file = file;
+        r->finding = kb_find(kb, t.f[0]);
+        if (r->finding < 0) {
+            ok = kb_fail(&t, err, "finding_id", "unknown finding \"%s\"", t.f[0]);
+            break;
+        }
+        if (kb->row_of[c * kb->nfind + r->finding] >= 0) {
+            ok = kb_fail(&t, err, "finding_id", "\"%s\" is listed twice in this profile", t.f[0]);
+            break;
+        }
+        r->spec = NAN;
+        ok = get_prob(&t, 1, "sensitivity", &r->sens, err) &&
+             (!strcmp(t.f[2], "NA") || get_prob(&t, 2, "specificity", &r->spec, err)) &&
+             get_quality(&t, 3, &r->measured, err) && get_source(&t, 4, &r->source, kb->A, err);
+        if (ok)
+            kb->row_of[c * kb->nfind + r->finding] = kb->nrows++;
+    }
+    ok = ok && !err_pending(err);
+    kb->cond[c].nrows = kb->nrows - kb->cond[c].first_row;
+    table_close(&t);
+    return ok;
+}
+
+static bool load_profiles(src *s, gl_kb *kb, gl_error *err)
+{
+    kb->row_of = arena_alloc(kb->A, (size_t)kb->ncond * (size_t)kb->nfind * sizeof(int));
+    kb->link = arena_alloc(kb->A, (size_t)kb->ncond * (size_t)kb->nfind * sizeof(double));
+    if (!kb->row_of || !kb->link)
+        return err_set(err, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory"), false;
+    for (int i = 0; i < kb->ncond * kb->nfind; i++)
+        kb->row_of[i] = -1;
+    int n = 0, cap = 512;
+    char **names = src_profiles(s, &n);
+    kb->rows = malloc((size_t)cap * sizeof *kb->rows);
+    bool ok = kb->rows != NULL;
+    for (int i = 0; ok && i < n; i++)
+        ok = load_profile(s, kb, names[i], &cap, err);
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    /* move rows into the arena so one free releases everything */
+    if (ok) {
+        kb_row *rows = arena_alloc(kb->A, (size_t)(kb->nrows + 1) * sizeof *rows);
+        if (!rows)
+            ok = false;
+        else
+            memcpy(rows, kb->rows, (size_t)kb->nrows * sizeof *rows);
+        free(kb->rows);
+        kb->rows = rows;
+    } else {
+        free(kb->rows);
+        kb->rows = NULL;
+    }
+    return ok;
+}
+
+static bool load_composites(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "composites.tsv", "composite_id\trule\tcomponents\tsource", true, err))
+        return table_close(&t), false;
+    kb->comp = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->comp);
+    bool ok = kb->comp != NULL;
+    while (ok && table_next(&t, 4, err)) {
+        kb_composite *c = &kb->comp[kb->ncomp];
+        c->finding = kb_find(kb, t.f[0]);
+        if (c->finding < 0 || kb->find[c->finding].composite >= 0) {
+            ok = kb_fail(&t, err, "composite_id", "unknown or repeated finding \"%s\"", t.f[0]);
+            break;
+        }
+        double n;
+        if (!strcmp(t.f[1], "any"))
+            c->rule = COMP_ANY;
+        else if (!strcmp(t.f[1], "all"))
+            c->rule = COMP_ALL;
+        else if (!strcmp(t.f[1], "given"))
+            c->rule = COMP_GIVEN;
+        else if (!strncmp(t.f[1], ">=", 2) && parse_double(t.f[1] + 2, &n) && n >= 1 && n <= 20 && n == floor(n))
+            c->rule = (int)n;
+        else {
+            ok = kb_fail(&t, err, "rule", "\"%s\" must be any, all, given or >=N", t.f[1]);
+            break;
+        }
+        c->comp = arena_alloc(kb->A, 32 * sizeof(int));
+        char *save = NULL;
+        for (char *tok = strtok_r(t.f[2], " ", &save); ok && tok; tok = strtok_r(NULL, " ", &save)) {
+            int f = kb_find(kb, tok);
+            if (f < 0 || f == c->finding || c->ncomp == 32)
+                ok = kb_fail(&t, err, "components", "unknown, self-referencing or too many: \"%s\"", tok);
+            else
+                c->comp[c->ncomp++] = f;
+        }
+        if (ok && (c->ncomp == 0 || (c->rule > 0 && c->rule > c->ncomp)))
+            ok = kb_fail(&t, err, "components", "%stoo few components for the rule", "");
+        ok = ok && get_source(&t, 3, &c->source, kb->A, err);
+        if (ok)
+            kb->find[c->finding].composite = kb->ncomp++;
+    }
+    ok = ok && !err_pending(err);
+    /* composites do not nest: a component is never itself a composite */
+    for (int i = 0; ok && i < kb->ncomp; i++)
+        for (int j = 0; j < kb->comp[i].ncomp; j++)
+            if (kb->find[kb->comp[i].comp[j]].composite >= 0) {
+                ok = kb_fail(&t, err, kb->find[kb->comp[i].finding].id, "component \"%s\" is itself a composite",
+                             kb->find[kb->comp[i].comp[j]].id);
+                break;
+            }
+    table_close(&t);
+    return ok;
+}
+
+static bool load_modifiers(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "modifiers.tsv", "condition_id\twhen\todds_ratio\tquality\tsource", true, err))
+        return table_close(&t), false;
+    kb->mod = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->mod);
+    bool ok = kb->mod != NULL;
+    while (ok && table_next(&t, 5, err)) {
+        kb_modifier *m = &kb->mod[kb->nmod];
+        const char *why = NULL;
+        m->cond = kb_cond(kb, t.f[0]);
+        if (m->cond < 0)
+            ok = kb_fail(&t, err, "condition_id", "unknown condition \"%s\"", t.f[0]);
+        else if (!(m->when = expr_parse(kb, kb->A, t.f[1], &why)))
+            ok = kb_fail(&t, err, "when", "%s", why);
+        else if (expr_uses_posterior(m->when))
+            ok = kb_fail(&t, err, "when", "%sp(...) is for red flags only", "");
+        else if (!parse_double(t.f[2], &m->odds) || !(m->odds > 0 && m->odds < 1000))
+            ok = kb_fail(&t, err, "odds_ratio", "\"%s\" must be a number in (0, 1000)", t.f[2]);
+        else if (get_quality(&t, 3, &m->measured, err) && get_source(&t, 4, &m->source, kb->A, err)) {
+            m->when_text = dup(kb, t.f[1]);
+            kb->nmod++;
+        } else
+            ok = false;
+    }
+    ok = ok && !err_pending(err);
+    table_close(&t);
+    return ok;
+}
+
+static bool load_measurements(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "measurements.tsv", "id\tunit\tmin\tmax\tfinding_id\top\tcutoff\tsource", true, err))
+        return table_close(&t), false;
+    kb->meas = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->meas);
+    bool ok = kb->meas != NULL;
+    static const char *ops[] = {"<", "<=", ">", ">=", "=="};
+    while (ok && table_next(&t, 8, err)) {
+        kb_measure *m = &kb->meas[kb->nmeas];
+        m->op = -1;
+        for (int i = 0; i < 5; i++)
+            if (!strcmp(t.f[5], ops[i]))
+                m->op = i;
+        m->finding = kb_find(kb, t.f[4]);
+        if (!*t.f[0] || kb_measure_index(kb, t.f[0]) >= 0)
+            ok = kb_fail(&t, err, "id", "empty or duplicate measurement \"%s\"", t.f[0]);
+        else if (!parse_double(t.f[2], &m->min) || !parse_double(t.f[3], &m->max) || m->min >= m->max)
+            ok = kb_fail(&t, err, "min/max", "%sneed two numbers with min < max", "");
+        else if (m->finding < 0)
+            ok = kb_fail(&t, err, "finding_id", "unknown finding \"%s\"", t.f[4]);
+        else if (m->op < 0)
+            ok = kb_fail(&t, err, "op", "\"%s\" must be one of < <= > >= ==", t.f[5]);
+        else if (!parse_double(t.f[6], &m->cutoff))
+            ok = kb_fail(&t, err, "cutoff", "\"%s\" is not a number", t.f[6]);
+        else if (get_source(&t, 7, &m->source, kb->A, err)) {
+            m->id = dup(kb, t.f[0]);
+            m->unit = dup(kb, t.f[1]);
+            kb->nmeas++;
+        } else
+            ok = false;
+    }
+    ok = ok && !err_pending(err);
+    table_close(&t);
+    return ok;
+}
+
+static bool load_contradictions(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "contradictions.tsv", "kind\ta\tb\tmessage", true, err))
+        return table_close(&t), false;
+    kb->contra = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->contra);
+    bool ok = kb->contra != NULL;
+    while (ok && table_next(&t, 4, err)) {
+        kb_contra *c = &kb->contra[kb->ncontra];
+        c->sex = !strcmp(t.f[0], "sex");
+        c->a = kb_find(kb, t.f[1]);
+        c->b = c->sex ? (!strcmp(t.f[2], "female") ? 0 : !strcmp(t.f[2], "male") ? 1 : -1) : kb_find(kb, t.f[2]);
+        if (!c->sex && strcmp(t.f[0], "both"))
+            ok = kb_fail(&t, err, "kind", "\"%s\" must be both or sex", t.f[0]);
+        else if (c->a < 0 || c->b < 0)
+            ok = kb_fail(&t, err, "a/b", "%sunknown finding or sex", "");
+        else if (!*t.f[3])
+            ok = kb_fail(&t, err, "message", "%sempty message", "");
+        else {
+            c->message = dup(kb, t.f[3]);
+            kb->ncontra++;
+        }
+    }
+    ok = ok && !err_pending(err);
+    table_close(&t);
+    return ok;
+}
+
+static bool load_redflags(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "redflags.tsv", "id\turgency\twhen\ttitle\taction\tsource", true, err))
+        return table_close(&t), false;
+    kb->flag = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->flag);
+    bool ok = kb->flag != NULL;
+    while (ok && table_next(&t, 6, err)) {
+        kb_redflag *f = &kb->flag[kb->nflag];
+        const char *why = NULL;
+        f->urgency = -1;
+        for (int i = 1; i < 4; i++)
+            if (!strcmp(t.f[1], kb_urgency_names[i]))
+                f->urgency = i;
+        if (!*t.f[0])
+            ok = kb_fail(&t, err, "id", "%sempty red-flag ID", "");
+        else if (f->urgency < 0)
+            ok = kb_fail(&t, err, "urgency", "\"%s\" must be soon, urgent or emergency", t.f[1]);
+        else if (!(f->when = expr_parse(kb, kb->A, t.f[2], &why)))
+            ok = kb_fail(&t, err, "when", "%s", why);
+        else if (!*t.f[3] || !*t.f[4])
+            ok = kb_fail(&t, err, "title/action", "%sboth are required", "");
+        else if (get_source(&t, 5, &f->source, kb->A, err)) {
+            f->id = dup(kb, t.f[0]);
+            f->title = dup(kb, t.f[3]);
+            f->action = dup(kb, t.f[4]);
+            f->when_text = dup(kb, t.f[2]);
+            kb->nflag++;
+        } else
+            ok = false;
+    }
+    ok = ok && !err_pending(err);
+    table_close(&t);
+    return ok;
+}
+
+static int cmp_find_idx(const void *a, const void *b, void *kbp)
+{
+    const gl_kb *kb = kbp;
+    return strcmp(kb->find[*(const int *)a].id, kb->find[*(const int *)b].id);
+}
+
+/* Simple insertion sort with context (qsort_r is not portable C11). */
+static void sort_findings(gl_kb *kb)
+{
+    int *v = kb->find_sorted;
+    for (int i = 0; i < kb->nfind; i++)
+        v[i] = i;
+    for (int i = 1; i < kb->nfind; i++) {
+        int x = v[i], j = i;
+        while (j > 0 && cmp_find_idx(&v[j - 1], &x, kb) > 0) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+/* Noisy-OR link from sensitivity and base rate (kb/README.md "The model"). */
+static void compute_links(gl_kb *kb)
+{
+    for (int i = 0; i < kb->ncond * kb->nfind; i++)
+        kb->link[i] = 0.0;
+    for (int i = 0; i < kb->nrows; i++) {
+        const kb_row *r = &kb->rows[i];
+        double base = kb->find[r->finding].base;
+        double link = r->sens > base ? (r->sens - base) / (1.0 - base) : 0.0;
+        kb->link[r->cond * kb->nfind + r->finding] = link;
+    }
+}
+
+static gl_kb *load(src *s, gl_error *out)
+{
+    gl_error e;
+    memset(&e, 0, sizeof e);
+    gl_kb *kb = calloc(1, sizeof *kb);
+    if (!kb || !(kb->A = arena_new())) {
+        free(kb);
+        err_set(out, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+        return NULL;
+    }
+    bool ok = load_model(s, kb, &e) && load_conditions(s, kb, &e) && load_priors(s, kb, &e) &&
+              load_findings(s, kb, &e) && load_profiles(s, kb, &e) && load_composites(s, kb, &e) &&
+              load_modifiers(s, kb, &e) && load_measurements(s, kb, &e) &&
+              load_contradictions(s, kb, &e) && load_redflags(s, kb, &e);
+    if (ok && !(kb->find_sorted = arena_alloc(kb->A, (size_t)kb->nfind * sizeof(int)))) {
+        err_set(&e, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+        ok = false;
+    }
+    if (!ok) {
+        if (e.code == GL_OK)
+            err_set(&e, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory while loading the knowledge base");
+        if (out)
+            *out = e;
+        gl_kb_free(&kb);
+        return NULL;
+    }
+    sort_findings(kb);
+    compute_links(kb);
+    if (kb->max_k > kb->ncond)
+        kb->max_k = kb->ncond;
+    snprintf(kb->version, sizeof kb->version, "kb-%08x", (unsigned)s->hash);
+    return kb;
+}
+
+gl_kb *gl_kb_load_builtin(gl_error *err)
+{
+    src s = {NULL, 2166136261u};
+    return load(&s, err);
+}
+
+gl_kb *gl_kb_load_dir(const char *dir, gl_error *err)
+{
+    if (!dir) {
+        err_set(err, GL_ERR_USAGE, NULL, 0, NULL, "no knowledge-base folder given");
+        return NULL;
+    }
+    src s = {dir, 2166136261u};
+    return load(&s, err);
+}
+
+void gl_kb_free(gl_kb **kb)
+{
+    if (!kb || !*kb)
+        return;
+    arena_free((*kb)->A);
+    free(*kb);
+    *kb = NULL;
+}
+
+const char *gl_kb_version(const gl_kb *kb) { return kb->version; }
+int gl_kb_condition_count(const gl_kb *kb) { return kb->ncond; }
+int gl_kb_condition_index(const gl_kb *kb, const char *id) { return id ? kb_cond(kb, id) : -1; }
+
+const char *gl_kb_condition_id(const gl_kb *kb, int i)
+{
+    return i >= 0 && i < kb->ncond ? kb->cond[i].id : NULL;
+}
+
+int gl_kb_same_family(const gl_kb *kb, int a, int b)
+{
+    if (a < 0 || b < 0 || a >= kb->ncond || b >= kb->ncond)
+        return 0;
+    if (a == b)
+        return 1;
+    return kb->cond[a].parent == b || kb->cond[b].parent == a;
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# run.sh BUILD_DIR - every test of gluteal against the binaries in BUILD_DIR
+# (make test passes the sanitizer build). Prints "N passed, N failed" last and
+# exits non-zero on any failure. Runs from the repository root.
+set -u
+cd "$(dirname "$0")/.."
+B=${1:-build}
+G="$B/gluteal"
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+sanitizer_clean() { ! grep -qE 'Sanitizer|runtime error' "$1"; }
+
+# 1. unit tests (their own count is folded into ours)
+if "$B/test_unit" >"$tmp/unit.out" 2>"$tmp/unit.err"; then ok; else bad "unit tests"; cat "$tmp/unit.err"; fi
+sanitizer_clean "$tmp/unit.err" && ok || { bad "sanitizer report in unit tests"; cat "$tmp/unit.err"; }
+tail -1 "$tmp/unit.out"
+
+# 2. malformed and hostile case files: exit 2, the expected message, no sanitizer report
+for f in tests/cases/reject/*.json; do
+  want=$(head -1 "${f%.json}.expect")
+  "$G" assess "$f" >"$tmp/out" 2>"$tmp/err"; rc=$?
+  if [ $rc -eq 2 ] && grep -qF -- "$want" "$tmp/err" && sanitizer_clean "$tmp/err"; then ok
+  else bad "reject $f (rc $rc, want '$want'): $(head -c 300 "$tmp/err")"; fi
+done
+# generated: larger than 1 MiB, more than 10,000 findings
+{ printf '{"format": "gluteal-case/1", "note": "'; head -c 1100000 /dev/zero | tr '\0' 'a'; printf '"}'; } >"$tmp/big.json"
+"$G" assess "$tmp/big.json" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q '1 MiB limit' "$tmp/err" && ok || bad "oversized case (rc $rc)"
+{ printf '{"format": "gluteal-case/1", "patient": {"age": 1, "sex": "male"}, "findings": {'
+  for i in $(seq 1 10001); do printf '"f%d": true,' "$i"; done; printf '"x": true}}'; } >"$tmp/many.json"
+"$G" assess "$tmp/many.json" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q 'more than 10000 findings' "$tmp/err" && ok || bad "too many findings (rc $rc)"
+"$G" assess tests/cases/does-not-exist.json >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q 'cannot open' "$tmp/err" && ok || bad "missing file (rc $rc)"
+
+# 3. valid cases: exit 0, valid JSON with the contract fields
+for f in tests/cases/accept/*.json examples/*.json; do
+  if "$G" assess --json "$f" >"$tmp/out.json" 2>"$tmp/err" && sanitizer_clean "$tmp/err" &&
+     python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["format"]=="gluteal-result/1"; assert r["urgency"] in ("emergency","urgent","soon","routine"); assert len(r["differential"])==33; ps=[d["probability"] for d in r["differential"]]; assert ps==sorted(ps,reverse=True) and all(0<=p<=1 for p in ps)' "$tmp/out.json"
+  then ok; else bad "accept $f: $(head -c 300 "$tmp/err")"; fi
+done
+"$G" assess tests/cases/accept/contradiction_pregnant_male.json | grep -q 'CONTRADICTION: pregnancy' && ok || bad "contradiction reported"
+"$G" assess tests/cases/accept/unknown_extra_field.json | grep -q 'warning: unknown field "source_system"' && ok || bad "unknown field warned"
+"$G" assess - <examples/upmc-golfer.json | grep -q 'Lumbosacral radiculopathy' && ok || bad "case from standard input"
+
+# 4. every public ID is accepted (validation sets are written against them)
+python3 - "$tmp/allids.json" <<'PY'
+import csv, json, sys
+ids = [r[0] for r in csv.reader(open("tests/spec/vocabulary.tsv"), delimiter="\t")][1:]
+json.dump({"format": "gluteal-case/1", "patient": {"age": 50, "sex": "female"},
+           "findings": {i: (n % 2 == 0) for n, i in enumerate(ids)}}, open(sys.argv[1], "w"))
+PY
+"$G" assess --json "$tmp/allids.json" >/dev/null 2>"$tmp/err" && sanitizer_clean "$tmp/err" && ok || bad "every vocabulary ID accepted: $(head -c 300 "$tmp/err")"
+for c in $(tail -n +2 tests/spec/conditions.tsv | cut -f1); do
+  "$G" kb "$c" >/dev/null 2>&1 || { bad "condition $c missing from the knowledge base"; continue; }; ok
+done
+
+# 5. knowledge base: audit passes, browser works, typos get suggestions
+"$G" kb audit >"$tmp/audit" 2>&1 && ok || { bad "kb audit"; cat "$tmp/audit"; }
+"$G" kb >/dev/null && ok || bad "kb listing"
+"$G" kb ex_weakness_ehl | grep -q lumbosacral_radiculopathy && ok || bad "kb finding view"
+"$G" kb piriformis >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] && grep -q 'did you mean piriformis_syndrome' "$tmp/err" && ok || bad "kb typo suggestion"
+"$G" --kb tests/does-not-exist kb >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "missing --kb folder refused"
+
+# 6. published vignettes through `gluteal eval` (thresholds: tests/thresholds)
+. tests/thresholds
+"$G" eval --min-top1 "$MIN_TOP1" --min-top3 "$MIN_TOP3" --min-red-flag-sensitivity "$MIN_RF_SENS" tests/vignettes >"$tmp/eval" 2>&1
+rc=$?
+cat "$tmp/eval" | tail -4
+[ $rc -eq 0 ] && ok || { bad "vignette accuracy below thresholds"; cat "$tmp/eval"; }
+
+# 7. usage errors
+"$G" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown command exit 2"
+"$G" assess >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "assess without a case exit 2"
+
+echo "gluteal tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

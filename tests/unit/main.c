@@ -1,0 +1,30 @@
+/* main.c - runs every unit test group. */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+int t_pass, t_fail;
+
+void test_util(void);
+void test_kb(void);
+void test_case_parse(void);
+void test_infer(void);
+void test_assess(void);
+
+static const test_case groups[] = {
+    {"util", test_util}, {"kb", test_kb}, {"case", test_case_parse}, {"infer", test_infer}, {"assess", test_assess},
+};
+
+int main(int argc, char **argv)
+{
+    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++) {
+        if (argc > 1 && strcmp(argv[1], groups[i].name))
+            continue;
+        int before = t_fail;
+        groups[i].fn();
+        fprintf(stderr, "unit %-8s %s\n", groups[i].name, t_fail == before ? "ok" : "FAILED");
+    }
+    printf("unit: %d passed, %d failed\n", t_pass, t_fail);
+    return t_fail ? 1 : 0;
+}

@@ -1,0 +1,162 @@
+/* test_assess.c - whole assessments a clinician relies on: the seed cases rank
+ * the right condition for the right reasons, red flags override, the JSON
+ * follows the result contract. Runs from the repo root. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess/result.h"
+#include "harness.h"
+
+void test_assess(void);
+
+static gl_result *assess_file(const gl_kb *kb, const char *path)
+{
+    gl_error err;
+    gl_case *c = gl_case_read_file(kb, path, &err);
+    if (!c) {
+        fprintf(stderr, "%s\n", err.msg);
+        return NULL;
+    }
+    gl_result *r = gl_assess(kb, c, &err);
+    gl_case_free(&c); /* the result must not depend on the case staying alive */
+    return r;
+}
+
+static gl_result *assess_text(const gl_kb *kb, const char *text)
+{
+    gl_error err;
+    gl_case *c = gl_case_parse(kb, text, strlen(text), "inline", &err);
+    if (!c) {
+        fprintf(stderr, "%s\n", err.msg);
+        return NULL;
+    }
+    gl_result *r = gl_assess(kb, c, &err);
+    gl_case_free(&c);
+    return r;
+}
+
+/* LR of `finding` in the JSON evidence of `condition`, or 0 when absent. */
+static double evidence_lr(json_t *res, const char *condition, const char *finding)
+{
+    size_t i, j;
+    json_t *d, *e;
+    json_array_foreach(json_object_get(res, "differential"), i, d) {
+        if (strcmp(json_string_value(json_object_get(d, "condition")), condition))
+            continue;
+        json_array_foreach(json_object_get(d, "evidence"), j, e)
+            if (!strcmp(json_string_value(json_object_get(e, "finding")), finding))
+                return json_real_value(json_object_get(e, "lr"));
+    }
+    return 0;
+}
+
+static void upmc(const gl_kb *kb)
+{
+    gl_result *r = assess_file(kb, "examples/upmc-golfer.json");
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    int lsr = gl_kb_condition_index(kb, "lumbosacral_radiculopathy");
+    CHECK(gl_result_rank(r, lsr) == 1);
+    CHECK(!strcmp(gl_result_urgency(r), "routine"));
+    char *js = gl_result_json(r, 0);
+    json_error_t je;
+    json_t *o = json_loads(js, 0, &je);
+    CHECK(o != NULL);
+    /* the L5 pattern carries it */
+    CHECK(evidence_lr(o, "lumbosacral_radiculopathy", "ex_weakness_ehl") > 2);
+    CHECK(evidence_lr(o, "lumbosacral_radiculopathy", "ex_sensory_dorsal_first_webspace") > 2);
+    CHECK(evidence_lr(o, "lumbosacral_radiculopathy", "ex_weakness_hip_abduction") > 1);
+    /* contract fields */
+    CHECK(!strcmp(json_string_value(json_object_get(o, "format")), "gluteal-result/1"));
+    CHECK(!strcmp(json_string_value(json_object_get(o, "case_id")), "upmc-golfer"));
+    CHECK(json_array_size(json_object_get(o, "differential")) == 33);
+    CHECK(json_is_array(json_object_get(o, "red_flags")) && json_array_size(json_object_get(o, "red_flags")) == 0);
+    double last = 2;
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(o, "differential"), i, d) {
+        double p = json_real_value(json_object_get(d, "probability"));
+        CHECK(p >= 0 && p <= 1 && p <= last);
+        last = p;
+        CHECK(json_is_array(json_object_get(d, "icd10")));
+    }
+    json_decref(o);
+    free(js);
+    /* without the L5 signs the radiculopathy is less likely */
+    double with = gl_result_probability(r, lsr);
+    gl_result_free(&r);
+    r = assess_text(kb, "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 49, \"sex\": \"female\"},"
+                        "\"findings\": {\"sx_pain_buttock\": true, \"sx_worse_sitting\": true, \"ex_slump\": true,"
+                        "\"ex_weakness_ehl\": false, \"ex_sensory_dorsal_first_webspace\": false}}");
+    CHECK(r && gl_result_probability(r, lsr) < with);
+    gl_result_free(&r);
+}
+
+static void cureus(const gl_kb *kb)
+{
+    gl_result *r = assess_file(kb, "examples/cureus-piriformis.json");
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    int pir = gl_result_rank(r, gl_kb_condition_index(kb, "piriformis_syndrome"));
+    int dgs = gl_result_rank(r, gl_kb_condition_index(kb, "deep_gluteal_syndrome"));
+    CHECK((pir && pir <= 3) || (dgs && dgs <= 3));
+    /* umbrella reported as at least each of its members */
+    CHECK(gl_result_probability(r, gl_kb_condition_index(kb, "deep_gluteal_syndrome")) >=
+          gl_result_probability(r, gl_kb_condition_index(kb, "piriformis_syndrome")));
+    gl_result_free(&r);
+}
+
+static void red_flag_overrides(const gl_kb *kb)
+{
+    /* a tendinopathy picture with saddle numbness: emergency, whatever the ranking */
+    gl_result *r = assess_text(kb, "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 52, \"sex\": \"female\"},"
+                                   "\"findings\": {\"sx_pain_lateral_hip\": true, \"ex_tender_greater_trochanter\": true,"
+                                   "\"ex_single_leg_stance_30s_pain\": true, \"sx_saddle_anesthesia\": true}}");
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    CHECK(!strcmp(gl_result_urgency(r), "emergency"));
+    CHECK(gl_result_red_flag_count(r) >= 1);
+    char *text = gl_result_text(r, 0);
+    CHECK(text && strstr(text, "RED FLAGS") && strstr(text, "RED FLAGS") < strstr(text, "DIFFERENTIAL"));
+    free(text);
+    gl_result_free(&r);
+    /* fever with injection drug use */
+    r = assess_text(kb, "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 30, \"sex\": \"male\"},"
+                        "\"findings\": {\"sx_fever\": true, \"hx_ivdu\": true, \"sx_pain_buttock\": true}}");
+    CHECK(r && !strcmp(gl_result_urgency(r), "emergency"));
+    gl_result_free(&r);
+    /* nothing alarming: routine */
+    r = assess_text(kb, "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 30, \"sex\": \"male\"},"
+                        "\"findings\": {\"sx_pain_buttock\": true, \"sx_fever\": false}}");
+    CHECK(r && !strcmp(gl_result_urgency(r), "routine"));
+    gl_result_free(&r);
+}
+
+static void empty_case(const gl_kb *kb)
+{
+    /* no findings at all: a valid answer, probabilities in range, nothing crashes */
+    gl_result *r = assess_text(kb, "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 0, \"sex\": \"male\"},"
+                                   "\"findings\": {}}");
+    CHECK(r != NULL);
+    for (int c = 0; r && c < gl_kb_condition_count(kb); c++)
+        CHECK(gl_result_probability(r, c) >= 0 && gl_result_probability(r, c) <= 1);
+    gl_result_free(&r);
+}
+
+void test_assess(void)
+{
+    gl_error err;
+    gl_kb *kb = gl_kb_load_builtin(&err);
+    CHECK(kb != NULL);
+    if (!kb)
+        return;
+    upmc(kb);
+    cureus(kb);
+    red_flag_overrides(kb);
+    empty_case(kb);
+    gl_kb_free(&kb);
+}

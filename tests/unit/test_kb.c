@@ -1,0 +1,135 @@
+/* test_kb.c - the built-in knowledge base loads and is complete; a broken
+ * copy is refused with the file and line named. Runs from the repo root. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "kb/kb.h"
+
+void test_kb(void);
+
+static char tmpl[64];
+
+/* Copy kb/ to a temp folder and append `text` to `file` (or replace `from` by `to`). */
+static const char *broken_copy(const char *file, const char *from, const char *to)
+{
+    char cmd[512];
+    snprintf(tmpl, sizeof tmpl, "/tmp/gluteal-kb-XXXXXX");
+    if (!mkdtemp(tmpl))
+        return NULL;
+    snprintf(cmd, sizeof cmd, "cp -r kb/. %s/", tmpl);
+    if (system(cmd) != 0)
+        return NULL;
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpl, file);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *at = strstr(buf, from);
+    if (!at)
+        return NULL;
+    f = fopen(path, "wb");
+    fwrite(buf, 1, (size_t)(at - buf), f);
+    fputs(to, f);
+    fputs(at + strlen(from), f);
+    fclose(f);
+    return tmpl;
+}
+
+static void cleanup(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpl);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", tmpl);
+}
+
+static void expect_refused(const char *file, const char *from, const char *to, const char *msg_part)
+{
+    const char *dir = broken_copy(file, from, to);
+    CHECK(dir != NULL);
+    if (!dir)
+        return;
+    gl_error err;
+    gl_kb *kb = gl_kb_load_dir(dir, &err);
+    CHECK(kb == NULL);
+    if (kb) {
+        fprintf(stderr, "  accepted a broken %s (%s)\n", file, msg_part);
+        gl_kb_free(&kb);
+    } else {
+        CHECK(err.code == GL_ERR_KB);
+        CHECK(strstr(err.msg, file) != NULL);  /* names the file */
+        CHECK(strstr(err.msg, msg_part) != NULL);
+        if (!strstr(err.msg, msg_part))
+            fprintf(stderr, "  message was: %s\n", err.msg);
+    }
+    cleanup();
+}
+
+void test_kb(void)
+{
+    gl_error err;
+    gl_kb *kb = gl_kb_load_builtin(&err);
+    CHECK(kb != NULL);
+    if (!kb) {
+        fprintf(stderr, "builtin kb: %s\n", err.msg);
+        return;
+    }
+    CHECK(kb->ncond == 33);
+    CHECK(kb->nfind >= 318);
+    CHECK(kb->max_k >= 2);
+    /* every probability strictly inside (0, 1); links in [0, 1) */
+    for (int c = 0; c < kb->ncond; c++)
+        for (int s = 0; s < NSETTINGS; s++)
+            CHECK(kb->cond[c].prior[s] > 0 && kb->cond[c].prior[s] < 1);
+    int bad = 0;
+    for (int i = 0; i < kb->ncond * kb->nfind; i++)
+        bad += !(kb->link[i] >= 0 && kb->link[i] < 1);
+    CHECK(bad == 0);
+    /* deep gluteal syndrome is the umbrella of its four sub-types */
+    int dgs = kb_cond(kb, "deep_gluteal_syndrome");
+    CHECK(dgs >= 0 && kb->cond[dgs].has_children);
+    CHECK(kb->cond[kb_cond(kb, "piriformis_syndrome")].parent == dgs);
+    CHECK(gl_kb_same_family(kb, dgs, kb_cond(kb, "ischiofemoral_impingement")));
+    CHECK(!gl_kb_same_family(kb, dgs, kb_cond(kb, "lumbosacral_radiculopathy")));
+    /* the directory copy equals the built-in copy */
+    gl_kb *dir = gl_kb_load_dir("kb", &err);
+    CHECK(dir && !strcmp(dir->version, kb->version));
+    gl_kb_free(&dir);
+    /* did-you-mean */
+    const char *s[3];
+    int n = kb_suggest_findings(kb, "ex_weaknes_ehl", s, 3);
+    CHECK(n >= 1 && !strcmp(s[0], "ex_weakness_ehl"));
+    gl_kb_free(&kb);
+    CHECK(kb == NULL);
+
+    /* broken copies: each refused, naming file, line and the rule */
+    expect_refused("priors.tsv", "lumbosacral_radiculopathy\t", "lumbosacral_radiculopathy\t1.5\t", "tab-separated columns");
+    expect_refused("model.tsv", "max_coexisting\t3", "max_coexisting\t0", "whole number");
+    expect_refused("profiles/malignancy.tsv", "finding_id\tsensitivity\tspecificity\tquality\tsource\n",
+                   "finding_id\tsensitivity\tspecificity\tquality\tsource\nhx_cancer_typo\t0.5\t0.9\testimate\tx\n",
+                   "unknown finding");
+    expect_refused("profiles/malignancy.tsv", "finding_id\tsensitivity\tspecificity\tquality\tsource\n",
+                   "finding_id\tsensitivity\tspecificity\tquality\tsource\nsx_fever\t0.5\t0.9\testimate\t \n",
+                   "needs a source");
+    expect_refused("profiles/malignancy.tsv", "finding_id\tsensitivity\tspecificity\tquality\tsource\n",
+                   "finding_id\tsensitivity\tspecificity\tquality\tsource\nsx_fever\t0.5\t0.9\tguess\tx\n",
+                   "measured or estimate");
+    expect_refused("profiles/malignancy.tsv", "finding_id\tsensitivity\tspecificity\tquality\tsource\n",
+                   "finding_id\tsensitivity\tspecificity\tquality\tsource\nsx_fever\t0\t0.9\testimate\tx\n",
+                   "outside (0, 1)");
+    expect_refused("findings.tsv", "id\tkind", "identifier\tkind", "header must be");
+    expect_refused("redflags.tsv", "sx_fever & (", "sx_fever & ((", "expected ')'");
+    expect_refused("modifiers.tsv", "age > 70", "age >> 70", "expected a number");
+    expect_refused("conditions.tsv", "piriformis_syndrome\tPiriformis syndrome\tdeep_gluteal_syndrome",
+                   "piriformis_syndrome\tPiriformis syndrome\tdeep_gluteal_syndromes", "is not another condition");
+    expect_refused("composites.tsv", "ex_slr ex_slump", "ex_slr ex_slumpp", "components");
+    expect_refused("measurements.tsv", "img_ischiofemoral_space_mm\tmm\t0\t100", "img_ischiofemoral_space_mm\tmm\t100\t0",
+                   "min < max");
+}

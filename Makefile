@@ -19,14 +19,14 @@ OPT     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 endif
 CPPFLAGS += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L -DGLUTEAL_VERSION='"$(VERSION)"'
 CFLAGS  += -std=c11 $(WARN) $(OPT) -MMD -MP
-LDLIBS  += -ljansson -lm
+LDLIBS  += -ljansson -lmicrohttpd -lsqlite3 -lpthread -lm
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
 
-LIB_SRC := $(sort $(wildcard src/util/*.c src/kb/*.c src/case/*.c src/infer/*.c src/triage/*.c \
-                            src/assess/*.c src/render/*.c))
+# Every subsystem folder under src/ is part of the library except the front end.
+LIB_SRC := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
-KB_FILES := $(sort $(wildcard kb/*.tsv kb/profiles/*.tsv))
+KB_FILES := $(sort $(wildcard kb/*.tsv kb/*/*.tsv))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/kb_embed.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -63,7 +63,7 @@ $(BUILD)/obj/kb_embed.o: $(BUILD)/kb_embed.c
 	$(CC) $(CPPFLAGS) -std=c11 $(OPT) -c -o $@ $<
 
 # Debian packages the build and tests need; installs only what is missing.
-DEPS := gcc make libjansson-dev pkg-config python3
+DEPS := gcc make libjansson-dev libmicrohttpd-dev libsqlite3-dev pkg-config python3
 check-deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

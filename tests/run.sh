@@ -79,5 +79,17 @@ cat "$tmp/eval" | tail -4
 "$G" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown command exit 2"
 "$G" assess >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "assess without a case exit 2"
 
+# 8. each subsystem's own test script (tests/run_*.sh BUILD_DIR), ending with "N passed, N failed"
+for t in tests/run_*.sh; do
+  [ -e "$t" ] || continue
+  bash "$t" "$B" >"$tmp/sub.out" 2>&1; rc=$?
+  line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$tmp/sub.out" | tail -1)
+  p=$(echo "$line" | sed -E 's/.*([0-9]+) passed.*/\1/;s/.*[^0-9]([0-9]+) passed.*/\1/')
+  f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+  echo "$t: ${line:-no summary line}"
+  if [ -z "$line" ] || [ $rc -ne 0 ]; then bad "$t (rc $rc)"; tail -20 "$tmp/sub.out"; else ok; fi
+  pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
+done
+
 echo "gluteal tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -101,8 +101,29 @@ struct gl_kb {
     int max_k;
     double other_prior, scope_other, scope_top;
     const char *model_source[4];
+    const char *dir;    /* folder it was loaded from, NULL for the built-in copy */
     char version[32];
 };
+
+/* ---- reading further knowledge files (anatomy/, plan/ ...) ----
+ * Files come from the same place as the loaded knowledge base (folder or the
+ * built-in copy). kb_file returns malloc'd NUL-terminated text or NULL. */
+char *kb_file(const gl_kb *kb, const char *name, size_t *len);
+
+/* A TSV table: '#' comment lines and blank lines skipped, the first other line
+ * must equal `header` (tab-separated). After kb_table_next returns true, f[0..nf)
+ * hold the row's fields (valid until the next call) and line its line number.
+ * It returns false at the end of the table, or on error with err->code set (a
+ * row whose column count is not `want`): check err->code after the loop. */
+typedef struct kb_table {
+    const char *file;
+    char *text, *cur;
+    int line, nf;
+    char *f[16];
+} kb_table;
+bool kb_table_open(const gl_kb *kb, kb_table *t, const char *name, const char *header, gl_error *err);
+bool kb_table_next(kb_table *t, int want, gl_error *err);
+void kb_table_close(kb_table *t);
 
 int kb_find(const gl_kb *kb, const char *id);      /* finding index or -1 */
 int kb_cond(const gl_kb *kb, const char *id);      /* condition index or -1 */

@@ -63,13 +63,13 @@ static char *src_read(src *s, const char *name, size_t *len)
                 break;
             }
     }
-    if (text) {
-        for (const char *p = name; *p; p++)
-            s->hash = (s->hash ^ (unsigned char)*p) * 16777619u;
-        for (size_t i = 0; i < *len; i++)
-            s->hash = (s->hash ^ (unsigned char)text[i]) * 16777619u;
-    }
     return text;
+}
+
+static void hash_bytes(uint32_t *h, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        *h = (*h ^ (unsigned char)p[i]) * 16777619u;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -77,23 +77,22 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Names of profile files ("profiles/x.tsv"), sorted; caller frees each and the array. */
-static char **src_profiles(src *s, int *count)
+/* Names of .tsv files directly in `folder` ("" = the root, else "profiles"
+ * etc.) whose base name starts with `prefix`, as paths relative to the
+ * knowledge-base root, sorted. Caller frees each and the array. */
+static char **src_list(src *s, const char *folder, const char *prefix, int *count)
 {
     char **names = NULL;
     int n = 0, cap = 0;
+    size_t fl = strlen(folder), pl = strlen(prefix);
     if (s->dir) {
         char path[1024];
-        snprintf(path, sizeof path, "%s/profiles", s->dir);
+        snprintf(path, sizeof path, "%s/%s", s->dir, folder);
         DIR *d = opendir(path);
-        if (!d) {
-            *count = 0;
-            return NULL;
-        }
         struct dirent *e;
-        while ((e = readdir(d))) {
+        while (d && (e = readdir(d))) {
             size_t l = strlen(e->d_name);
-            if (l < 5 || strcmp(e->d_name + l - 4, ".tsv"))
+            if (l < 5 || strcmp(e->d_name + l - 4, ".tsv") || strncmp(e->d_name, prefix, pl))
                 continue;
             if (n == cap) {
                 cap = cap ? cap * 2 : 64;
@@ -102,17 +101,21 @@ static char **src_profiles(src *s, int *count)
                     break;
                 names = nn;
             }
-            names[n] = malloc(l + 10);
-            if (!names[n])
+            if (!(names[n] = malloc(fl + l + 2)))
                 break;
-            snprintf(names[n++], l + 10, "profiles/%s", e->d_name);
+            snprintf(names[n++], fl + l + 2, "%s%s%s", folder, fl ? "/" : "", e->d_name);
         }
-        closedir(d);
+        if (d)
+            closedir(d);
     } else {
         names = calloc(kb_embedded_count + 1, sizeof *names);
-        for (size_t i = 0; names && i < kb_embedded_count; i++)
-            if (!strncmp(kb_embedded[i].name, "profiles/", 9))
-                names[n++] = strdup(kb_embedded[i].name);
+        for (size_t i = 0; names && i < kb_embedded_count; i++) {
+            const char *nm = kb_embedded[i].name, *slash = strrchr(nm, '/');
+            const char *base = slash ? slash + 1 : nm;
+            size_t dl = slash ? (size_t)(slash - nm) : 0;
+            if (dl == fl && !strncmp(nm, folder, fl) && !strncmp(base, prefix, pl))
+                names[n++] = strdup(nm);
+        }
     }
     if (names)
         qsort(names, (size_t)n, sizeof *names, cmp_str);
@@ -120,14 +123,66 @@ static char **src_profiles(src *s, int *count)
     return names;
 }
 
+static void free_list(char **names, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Version: FNV-1a over the names and bytes of every .tsv file of the
+ * knowledge base (root and one level of sub-folders), in name order. */
+static void hash_all(src *s)
+{
+    char *folders[64];
+    int nf = 0;
+    folders[nf++] = strdup("");
+    if (s->dir) {
+        DIR *d = opendir(s->dir);
+        struct dirent *e;
+        while (d && (e = readdir(d)) && nf < 64) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s", s->dir, e->d_name);
+            DIR *sub = e->d_name[0] != '.' ? opendir(path) : NULL;
+            if (sub) {
+                closedir(sub);
+                folders[nf++] = strdup(e->d_name);
+            }
+        }
+        if (d)
+            closedir(d);
+    } else {
+        for (size_t i = 0; i < kb_embedded_count && nf < 64; i++) {
+            const char *slash = strchr(kb_embedded[i].name, '/');
+            if (!slash)
+                continue;
+            bool seen = false;
+            for (int j = 0; j < nf; j++)
+                seen |= folders[j] && strlen(folders[j]) == (size_t)(slash - kb_embedded[i].name) &&
+                        !strncmp(folders[j], kb_embedded[i].name, strlen(folders[j]));
+            if (!seen)
+                folders[nf++] = strndup(kb_embedded[i].name, (size_t)(slash - kb_embedded[i].name));
+        }
+    }
+    qsort(folders, (size_t)nf, sizeof *folders, cmp_str);
+    for (int i = 0; i < nf; i++) {
+        int n = 0;
+        char **names = folders[i] ? src_list(s, folders[i], "", &n) : NULL;
+        for (int j = 0; j < n; j++) {
+            size_t len = 0;
+            char *text = src_read(s, names[j], &len);
+            hash_bytes(&s->hash, names[j], strlen(names[j]));
+            if (text)
+                hash_bytes(&s->hash, text, len);
+            free(text);
+        }
+        free_list(names, n);
+        free(folders[i]);
+    }
+}
+
 /* ---- table reading ---- */
-typedef struct table {
-    const char *file;
-    char *text, *cur;
-    int line;
-    int nf;
-    char *f[MAXF];
-} table;
+typedef kb_table table; /* kb.h: the same reader serves other subsystems */
 
 /* Open `name`; check the header equals `header` (tab-separated). */
 static bool table_open(src *s, table *t, const char *name, const char *header, bool required,
@@ -471,15 +526,14 @@ static bool load_priors(src *s, gl_kb *kb, gl_error *err)
     return ok;
 }
 
-static bool load_findings(src *s, gl_kb *kb, gl_error *err)
+static bool load_findings_file(src *s, gl_kb *kb, const char *name, gl_error *err)
 {
     table t;
-    if (!table_open(s, &t, "findings.tsv",
+    if (!table_open(s, &t, name,
                     "id\tkind\tquestion\tdescription\tbase_rate\tbase_quality\tbase_source\tneutral_reason",
                     true, err))
         return table_close(&t), false;
-    kb->find = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->find);
-    bool ok = kb->find != NULL;
+    bool ok = true;
     static const char *kinds[] = {"history", "symptom", "exam", "imaging", "lab", "procedure"};
     while (ok && table_next(&t, 8, err)) {
         kb_finding *f = &kb->find[kb->nfind];
@@ -506,6 +560,27 @@ static bool load_findings(src *s, gl_kb *kb, gl_error *err)
     }
     ok = ok && !err_pending(err);
     table_close(&t);
+    return ok;
+}
+
+/* findings.tsv, then every findings-*.tsv (additions kept by subsystem, e.g.
+ * the neurological examination), same columns, IDs unique across all. */
+static bool load_findings(src *s, gl_kb *kb, gl_error *err)
+{
+    int n = 0;
+    char **extra = src_list(s, "", "findings-", &n);
+    int lines = 0;
+    for (int i = -1; i < n; i++) {
+        size_t len = 0;
+        char *text = src_read(s, i < 0 ? "findings.tsv" : extra[i], &len);
+        lines += text ? count_lines(text) : 0;
+        free(text);
+    }
+    kb->find = arena_alloc(kb->A, (size_t)(lines + 1) * sizeof *kb->find);
+    bool ok = kb->find && load_findings_file(s, kb, "findings.tsv", err);
+    for (int i = 0; ok && i < n; i++)
+        ok = load_findings_file(s, kb, extra[i], err);
+    free_list(extra, n);
     return ok;
 }
 
@@ -571,14 +646,12 @@ static bool load_profiles(src *s, gl_kb *kb, gl_error *err)
     for (int i = 0; i < kb->ncond * kb->nfind; i++)
         kb->row_of[i] = -1;
     int n = 0, cap = 512;
-    char **names = src_profiles(s, &n);
+    char **names = src_list(s, "profiles", "", &n);
     kb->rows = malloc((size_t)cap * sizeof *kb->rows);
     bool ok = kb->rows != NULL;
     for (int i = 0; ok && i < n; i++)
         ok = load_profile(s, kb, names[i], &cap, err);
-    for (int i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    free_list(names, n);
     /* move rows into the arena so one free releases everything */
     if (ok) {
         kb_row *rows = arena_alloc(kb->A, (size_t)(kb->nrows + 1) * sizeof *rows);
@@ -844,6 +917,8 @@ static gl_kb *load(src *s, gl_error *out)
     }
     sort_findings(kb);
     compute_links(kb);
+    hash_all(s);
+    kb->dir = s->dir ? arena_strdup(kb->A, s->dir) : NULL;
     if (kb->max_k > kb->ncond)
         kb->max_k = kb->ncond;
     snprintf(kb->version, sizeof kb->version, "kb-%08x", (unsigned)s->hash);
@@ -892,3 +967,24 @@ int gl_kb_same_family(const gl_kb *kb, int a, int b)
         return 1;
     return kb->cond[a].parent == b || kb->cond[b].parent == a;
 }
+
+/* ---- access for other subsystems (anatomy, plans, exercises) ---- */
+char *kb_file(const gl_kb *kb, const char *name, size_t *len)
+{
+    src s = {kb->dir, 0};
+    size_t l = 0;
+    char *text = src_read(&s, name, &l);
+    if (len)
+        *len = l;
+    return text;
+}
+
+bool kb_table_open(const gl_kb *kb, kb_table *t, const char *name, const char *header, gl_error *err)
+{
+    src s = {kb->dir, 0};
+    memset(err, 0, sizeof *err);
+    return table_open(&s, t, name, header, true, err);
+}
+
+bool kb_table_next(kb_table *t, int want, gl_error *err) { return table_next(t, want, err); }
+void kb_table_close(kb_table *t) { table_close(t); }

@@ -94,6 +94,62 @@ enum { GL_RENDER_COLOR = 1, GL_RENDER_PRETTY = 2 };
 char *gl_result_json(const gl_result *r, int flags); /* gluteal-result/1; free() */
 char *gl_result_text(const gl_result *r, int flags); /* clinician report; free() */
 
+/* --- cases built or changed in a consultation --- */
+gl_case *gl_case_new(const gl_kb *kb, double age, const char *sex, gl_error *err); /* free with gl_case_free */
+gl_case *gl_case_clone(const gl_case *c);                        /* free with gl_case_free */
+/* value: 1 present, -1 absent, 0 unknown. Returns 0, or -1 for an unknown ID. */
+int gl_case_set_finding(gl_case *c, const char *finding_id, int value);
+int gl_case_finding(const gl_case *c, const char *finding_id);  /* 1, -1, 0 (or 0 if unknown ID) */
+char *gl_case_json(const gl_case *c);                            /* gluteal-case/1 text; free() */
+const char *gl_kb_finding_question(const gl_kb *kb, const char *finding_id);
+
+/* --- next best question --- */
+typedef struct gl_next gl_next;
+gl_next *gl_next_questions(const gl_kb *kb, const gl_case *c, gl_error *err); /* free with gl_next_free */
+void gl_next_free(gl_next **n);
+int gl_next_count(const gl_next *n);
+const char *gl_next_finding(const gl_next *n, int i);  /* red-flag questions first, then by information */
+char *gl_next_json(const gl_next *n, int max, int flags); /* free() */
+char *gl_next_text(const gl_next *n, int max, int flags); /* free() */
+
+/* --- guided interview: asks, takes answers, can go back --- */
+typedef struct gl_interview gl_interview;
+gl_interview *gl_interview_new(const gl_kb *kb, const gl_case *start, gl_error *err); /* copies start */
+void gl_interview_free(gl_interview **iv);
+const char *gl_interview_next(gl_interview *iv);       /* finding to ask now; NULL when done */
+int gl_interview_answer(gl_interview *iv, const char *finding_id, int value); /* 1, -1, 0 = skip */
+int gl_interview_back(gl_interview *iv);               /* undo the last answer; -1 if none */
+int gl_interview_asked(const gl_interview *iv);        /* questions asked so far */
+char *gl_interview_why(gl_interview *iv, const char *finding_id); /* what it separates; free() */
+const gl_case *gl_interview_case(const gl_interview *iv);
+
+/* --- neurological localisation: root L2-S4, plexus or peripheral nerve (kb/anatomy/) ---
+ * Ranks lesion sites by how well they explain the case's motor, sensory, reflex and
+ * EMG/NCS findings, present and documented normal. Shares are relative fit among the
+ * sites, not probabilities of disease; the differential's posteriors are not changed. */
+typedef struct gl_localization gl_localization;
+gl_localization *gl_localize(const gl_kb *kb, const gl_case *c, gl_error *err); /* free with gl_localization_free */
+void gl_localization_free(gl_localization **l);
+int gl_localization_site_count(const gl_localization *l);
+int gl_localization_findings_present(const gl_localization *l); /* localising findings present */
+const char *gl_localization_site(const gl_localization *l, int rank);     /* 1-based; NULL out of range */
+double gl_localization_share(const gl_localization *l, int rank);
+const char *gl_localization_supports(const gl_localization *l, int rank); /* condition ID or NULL */
+char *gl_localization_text(const gl_localization *l, int flags); /* GL_RENDER_COLOR; free() */
+char *gl_localization_json(const gl_localization *l, int flags); /* GL_RENDER_PRETTY; free() */
+
+/* --- work-up and treatment plan, patient handout (kb/plan/) --- */
+typedef struct gl_plan gl_plan;
+/* Work-up (must-not-miss first), scores and treatment ladders for the leading
+ * conditions of r. Keeps a pointer to r: free the plan first. Free with gl_plan_free. */
+gl_plan *gl_plan_make(const gl_result *r, gl_error *err);
+void gl_plan_free(gl_plan **p);
+char *gl_plan_text(const gl_plan *p, int flags); /* clinician plan; free() */
+char *gl_plan_json(const gl_plan *p, int flags); /* gluteal-plan/1 (GL_RENDER_PRETTY); free() */
+/* Printable patient handout (self-contained HTML, A4 and Letter) for condition
+ * index `condition`, or -1 for the leading condition; free(). */
+char *gl_handout_html(const gl_result *r, int condition, gl_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,5 +24,12 @@ bool cli_color(FILE *f);
 int cli_assess(cli_args *a);
 int cli_eval(cli_args *a);
 int cli_kb(cli_args *a);
+int cli_localize(cli_args *a); /* cli_localize.c */
+int cli_serve(cli_args *a); /* cli_serve.c */
+int cli_about(cli_args *a);
+int cli_next(cli_args *a);
+int cli_interview(cli_args *a);
+int cli_plan(cli_args *a);    /* cli_plan.c */
+int cli_handout(cli_args *a); /* cli_plan.c */
 
 #endif

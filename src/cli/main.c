@@ -19,6 +19,21 @@ static const char usage[] =
     "                                    accuracy over every case file with an \"expected\" block\n"
     "  kb [CONDITION|FINDING]            list the knowledge base, or one entry's evidence table\n"
     "  kb audit [--strict]               coverage and rule check (--strict: coverage gaps fail too)\n"
+    "  localize [--json] [--pretty] CASE lesion site (root L2-S4, plexus, nerve) that best explains the\n"
+    "                                    neurological findings, and the test that would separate the top two\n"
+    "  next [--json] [--all] CASE        unknown findings ranked by how much their answer would change\n"
+    "                                    the differential (red-flag questions never asked come first)\n"
+    "  interview [CASE] [--save FILE]    guided consultation in the terminal (yes/no/skip, back, why, stop)\n"
+    "  interview --jsonl CASE            machine mode: one JSON question per line, answers on stdin\n"
+    "  interview --simulate DIR          replay case files as simulated patients\n"
+    "  serve [--port 8080] [--bind 127.0.0.1] [--db gluteal.db] [--threads N]\n"
+    "        [--cds-secret-file FILE] [--public-url URL]\n"
+    "                                    clinic service: JSON API, web page, encounters, CDS Hooks\n"
+    "  serve --db FILE --create-token NAME  print a new API token (stored hashed)\n"
+    "  plan [--json] [--pretty] CASE     work-up (must-not-miss first), scores, treatment ladder\n"
+    "  handout CASE -o FILE.html [--condition ID]\n"
+    "                                    printable patient handout for the leading condition\n"
+    "  about                             intended use, inputs, method, sources, validation\n"
     "  version                           program and knowledge-base version\n"
     "\n"
     "options:\n"
@@ -59,6 +74,13 @@ static const struct {
     {"assess", cli_assess},
     {"eval", cli_eval},
     {"kb", cli_kb},
+    {"localize", cli_localize},
+    {"next", cli_next},
+    {"interview", cli_interview},
+    {"serve", cli_serve},
+    {"plan", cli_plan},
+    {"handout", cli_handout},
+    {"about", cli_about},
     {"version", cmd_version},
 };
 

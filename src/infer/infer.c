@@ -123,10 +123,34 @@ typedef struct acc {
     double max, total, other;
     double *post, *fam;
     int n;
+    infer_states *rec; /* when set: every state's log weight is recorded too */
+    bool oom;
 } acc;
+
+static void record(acc *a, double logw, const int *members, int k)
+{
+    infer_states *st = a->rec;
+    if (st->n == st->cap) {
+        int cap = st->cap ? st->cap * 2 : 1024;
+        infer_state *ns = realloc(st->s, (size_t)cap * sizeof *ns);
+        if (!ns) {
+            a->oom = true;
+            return;
+        }
+        st->s = ns;
+        st->cap = cap;
+    }
+    infer_state *x = &st->s[st->n++];
+    x->k = (short)k;
+    for (int i = 0; i < k; i++)
+        x->member[i] = (short)members[i];
+    x->w = logw; /* normalised in infer_run_states */
+}
 
 static void acc_add(acc *a, double logw, const int *members, int k, const int *head)
 {
+    if (a->rec)
+        record(a, logw, members, k);
     if (logw > a->max) {
         double s = exp(a->max - logw);
         a->total *= s;
@@ -202,8 +226,8 @@ static void enumerate(enum_ctx *e, int d, int from, double loga)
     }
 }
 
-int infer_run(const gl_kb *kb, const double *prior, const signed char *ev, int max_k, double *post,
-              double *fam, double *other)
+static int run(const gl_kb *kb, const double *prior, const signed char *ev, int max_k, double *post, double *fam,
+               double *other, infer_states *rec)
 {
     int n = kb->ncond, nf = kb->nfind, m = 0;
     int K = max_k < 1 ? 1 : max_k > n ? n : max_k;
@@ -245,7 +269,7 @@ int infer_run(const gl_kb *kb, const double *prior, const signed char *ev, int m
     for (int k = 1; k <= K; k++)
         Z += e[k];
     double eps = kb->other_prior;
-    acc ac = {-INFINITY, 0, 0, post, fam, n};
+    acc ac = {-INFINITY, 0, 0, post, fam, n, rec, false};
     memset(post, 0, (size_t)n * sizeof *post);
     memset(fam, 0, (size_t)n * sizeof *fam);
     /* "other cause": every present finding at its base rate */
@@ -263,5 +287,44 @@ int infer_run(const gl_kb *kb, const double *prior, const signed char *ev, int m
     }
     *other = ac.other / ac.total;
     free(pos), free(a), free(Q), free(A), free(head), free(e);
+    if (rec && !ac.oom) /* turn recorded log weights into posterior probabilities */
+        for (int i = 0; i < rec->n; i++)
+            rec->s[i].w = exp(rec->s[i].w - ac.max) / ac.total;
+    return ac.oom ? -1 : 0;
+}
+
+int infer_run(const gl_kb *kb, const double *prior, const signed char *ev, int max_k, double *post,
+              double *fam, double *other)
+{
+    return run(kb, prior, ev, max_k, post, fam, other, NULL);
+}
+
+int infer_run_states(const gl_kb *kb, const double *prior, const signed char *ev, int max_k, double keep,
+                     infer_states *out)
+{
+    memset(out, 0, sizeof *out);
+    int n = kb->ncond;
+    double *post = malloc((size_t)n * sizeof *post), *fam = malloc((size_t)n * sizeof *fam), other;
+    int rc = post && fam ? run(kb, prior, ev, max_k, post, fam, &other, out) : -1;
+    free(post);
+    free(fam);
+    if (rc < 0) {
+        infer_states_free(out);
+        return -1;
+    }
+    int kept = 0; /* drop negligible states: they cannot change a ranking */
+    for (int i = 0; i < out->n; i++) {
+        if (out->s[i].w >= keep || out->s[i].k == 0)
+            out->s[kept++] = out->s[i];
+        else
+            out->dropped += out->s[i].w;
+    }
+    out->n = kept;
     return 0;
+}
+
+void infer_states_free(infer_states *st)
+{
+    free(st->s);
+    memset(st, 0, sizeof *st);
 }

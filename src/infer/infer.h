@@ -47,3 +47,23 @@ bool infer_covered(const gl_kb *kb, const signed char *state, int f);
 
 /* Present findings c does not explain (no link) that another condition does. */
 int infer_unexplained(const gl_kb *kb, int c, const signed char *ev, int *out, int max);
+
+/* ---- posterior over states, for what-if questions (next.c) ---- */
+typedef struct infer_state {
+    short member[7];
+    short k;          /* 0: the "other cause" state */
+    double w;         /* posterior probability of exactly this state */
+} infer_state;
+
+typedef struct infer_states {
+    infer_state *s;
+    int n, cap;
+    double dropped;   /* total posterior of states below the keep threshold */
+} infer_states;
+
+/* Like infer_run, but keeps every state whose posterior is at least `keep`
+ * (the rest, summing to `dropped`, are negligible by construction).
+ * Free with infer_states_free. Returns 0, or -1 when out of memory. */
+int infer_run_states(const gl_kb *kb, const double *prior, const signed char *ev, int max_k, double keep,
+                     infer_states *out);
+void infer_states_free(infer_states *st);

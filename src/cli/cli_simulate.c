@@ -1,0 +1,122 @@
+/* cli_simulate.c - `gluteal interview --simulate DIR`: every case file with an
+ * "expected" block is replayed as a simulated patient. The interview starts
+ * from age, sex, side and buttock pain only; each question is answered from the
+ * case file (unknown where it is silent). Reports whether the expected
+ * diagnosis (or its umbrella/sub-type) reaches the top three, and after how
+ * many questions. */
+#include <dirent.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+/* The starting case: the full case with findings reduced to buttock pain. */
+static gl_case *starting_case(const gl_kb *kb, const gl_case *full)
+{
+    char *text = gl_case_json(full);
+    json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    if (!o)
+        return NULL;
+    json_object_del(o, "measurements");
+    json_object_del(o, "note");
+    json_object_del(o, "duration_weeks");
+    json_object_set_new(o, "findings", json_pack("{s:b}", "sx_pain_buttock", 1));
+    char *start = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    gl_case *c = start ? gl_case_parse(kb, start, strlen(start), "<start>", NULL) : NULL;
+    free(start);
+    return c;
+}
+
+static bool in_top3(const gl_kb *kb, const gl_case *c, int expected)
+{
+    gl_result *r = gl_assess(kb, c, NULL);
+    bool hit = false;
+    for (int k = 1; r && k <= 3; k++)
+        hit |= gl_kb_same_family(kb, gl_result_ranked(r, k), expected) != 0;
+    gl_result_free(&r);
+    return hit;
+}
+
+/* Returns questions asked until the expected diagnosis entered the top three
+ * (-1 if never), and sets *final_hit and *total. */
+static int replay(const gl_kb *kb, const gl_case *full, int expected, bool *final_hit, int *total)
+{
+    gl_case *start = starting_case(kb, full);
+    gl_interview *iv = start ? gl_interview_new(kb, start, NULL) : NULL;
+    gl_case_free(&start);
+    if (!iv)
+        return -2;
+    int reached = in_top3(kb, gl_interview_case(iv), expected) ? 0 : -1;
+    const char *q;
+    bool trace = getenv("GLUTEAL_TRACE") != NULL;
+    while ((q = gl_interview_next(iv)) && gl_interview_asked(iv) < 60) {
+        int v = gl_case_finding(full, q);
+        if (trace)
+            printf("    Q%d %s -> %s\n", gl_interview_asked(iv) + 1, q, v > 0 ? "yes" : v < 0 ? "no" : "unknown");
+        gl_interview_answer(iv, q, v);
+        if (reached < 0 && in_top3(kb, gl_interview_case(iv), expected))
+            reached = gl_interview_asked(iv);
+    }
+    *final_hit = in_top3(kb, gl_interview_case(iv), expected);
+    *total = gl_interview_asked(iv);
+    if (!*final_hit)
+        reached = -1;
+    gl_interview_free(&iv);
+    return reached;
+}
+
+int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_median);
+int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_median)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return cli_usage_error("interview: cannot read the folder \"%s\"", dir);
+    char *names[1024];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 1024) {
+        size_t l = strlen(e->d_name);
+        if (l > 5 && !strcmp(e->d_name + l - 5, ".json"))
+            names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof *names, cmp_str);
+    int cases = 0, hits = 0, counts[1024], ncounts = 0;
+    printf("simulated interviews over %s (start: age, sex, side, buttock pain)\n", dir);
+    for (int i = 0; i < n; i++) {
+        char path[2048];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        gl_error err;
+        gl_case *full = gl_case_read_file(kb, path, &err);
+        if (full && gl_case_expected_count(full) > 0) {
+            bool hit = false;
+            int total = 0, exp = gl_case_expected(full, 0);
+            int reached = replay(kb, full, exp, &hit, &total);
+            cases++;
+            hits += hit;
+            if (reached >= 0)
+                counts[ncounts++] = reached;
+            printf("  %-58s %-36s %s after %d questions (asked %d)\n", names[i], gl_kb_condition_id(kb, exp),
+                   hit ? "top-3" : "MISSED", reached, total);
+        } else if (!full)
+            printf("  ERROR %s\n", err.msg);
+        gl_case_free(&full);
+        free(names[i]);
+    }
+    qsort(counts, (size_t)ncounts, sizeof *counts, cmp_int);
+    double median = !ncounts ? 0 : ncounts % 2 ? counts[ncounts / 2] : (counts[ncounts / 2 - 1] + counts[ncounts / 2]) / 2.0;
+    double rate = cases ? (double)hits / cases : 0;
+    printf("expected diagnosis in the top three: %d/%d = %.1f%%; median questions to reach it: %.1f\n", hits, cases,
+           100 * rate, median);
+    if (rate < min_top3 || median > max_median) {
+        printf("FAILED: below the thresholds (top-3 %.2f, median questions %.0f)\n", min_top3, max_median);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,312 @@
+/* next.c - the next best question.
+ *
+ * Measure. Conditions coexist, so the differential is a set of per-condition
+ * probabilities rather than one distribution. We score a candidate finding f
+ * by the expected reduction of the summed binary entropy of every condition's
+ * presence (plus the "other cause" state):
+ *
+ *     gain(f) = sum_c [ H(P(c)) - P(f) H(P(c|f)) - P(!f) H(P(c|!f)) ]
+ *
+ * in bits. It is the information f carries about each condition taken one at
+ * a time; it ignores correlations between conditions, which keeps it cheap and
+ * easy to explain ("answering this moves piriformis syndrome from 20% to 45%").
+ *
+ * Computation. One exact inference keeps the posterior of every state S (set of
+ * coexisting conditions, infer_run_states). A yes/no to f re-weights each state
+ * by P(f|S) from the same noisy-OR, so every candidate costs one pass over the
+ * states, not two new inferences. This is exact for a single question (the
+ * answer's likelihood under each state is what full inference would use);
+ * composites derived from the new answer are the one approximation.
+ *
+ * Red flags. A finding named by a red-flag rule that has not been asked is
+ * flagged; `gluteal next` lists those first, and the interview makes sure
+ * they are asked before it ends (next_pick). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "infer/infer.h"
+#include "next.h"
+
+static double h2(double p)
+{
+    if (p <= 1e-12 || p >= 1 - 1e-12)
+        return 0.0;
+    return -(p * log2(p) + (1 - p) * log2(1 - p));
+}
+
+static int stage_of(const kb_finding *f)
+{
+    if (!strcmp(f->kind, "history") || !strcmp(f->kind, "symptom"))
+        return STAGE_HISTORY;
+    return !strcmp(f->kind, "exam") ? STAGE_EXAM : STAGE_TESTS;
+}
+
+/* Collect positive finding literals of an expression tree via evaluation with
+ * each finding switched on: simpler than walking the private tree. A finding
+ * counts as a red-flag question when turning it on makes the rule fire. */
+static void red_flag_questions(const gl_kb *kb, const expr_ctx *ctx, int *urg)
+{
+    signed char *probe = malloc((size_t)kb->nfind);
+    if (!probe)
+        return;
+    for (int f = 0; f < kb->nfind; f++)
+        urg[f] = -1;
+    for (int r = 0; r < kb->nflag; r++) {
+        expr_ctx x = *ctx;
+        x.post = NULL;
+        memcpy(probe, ctx->state, (size_t)kb->nfind);
+        x.state = probe;
+        if (expr_eval(kb->flag[r].when, &x))
+            continue; /* fired already: shown as a red flag, not a question */
+        for (int f = 0; f < kb->nfind; f++) {
+            if (ctx->state[f])
+                continue;
+            probe[f] = 1;
+            if (expr_eval(kb->flag[r].when, &x) && kb->flag[r].urgency > urg[f])
+                urg[f] = kb->flag[r].urgency;
+            probe[f] = 0;
+        }
+    }
+    free(probe);
+}
+
+typedef struct work {
+    const gl_kb *kb;
+    infer_states st;
+    double *own, *fam, other;   /* current marginals */
+    double *own1, *fam1, *own0, *fam0;
+    int *head;                  /* umbrella head per condition or -1 */
+} work;
+
+/* Reported probability (umbrella heads: the family), as the ranking uses. */
+static double reported(const work *w, const double *own, const double *fam, int c)
+{
+    return w->kb->cond[c].has_children ? fam[c] : own[c];
+}
+
+static void top3(const work *w, const double *own, const double *fam, int *out)
+{
+    out[0] = out[1] = out[2] = -1;
+    for (int c = 0; c < w->kb->ncond; c++) {
+        double p = reported(w, own, fam, c);
+        for (int i = 0; i < 3; i++)
+            if (out[i] < 0 || p > reported(w, own, fam, out[i])) {
+                for (int j = 2; j > i; j--)
+                    out[j] = out[j - 1];
+                out[i] = c;
+                break;
+            }
+    }
+}
+
+static bool same_set(const int *a, const int *b)
+{
+    for (int i = 0; i < 3; i++) {
+        bool found = false;
+        for (int j = 0; j < 3; j++)
+            found |= a[i] == b[j];
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* Marginals from state weights times P(answer | state). */
+static void marginals(work *w, int f, int answer, double *own, double *fam, double *other, double *total)
+{
+    const gl_kb *kb = w->kb;
+    int n = kb->ncond, nf = kb->nfind;
+    memset(own, 0, (size_t)n * sizeof *own);
+    memset(fam, 0, (size_t)n * sizeof *fam);
+    double b = kb->find[f].base, tot = 0, oth = 0;
+    for (int i = 0; i < w->st.n; i++) {
+        const infer_state *s = &w->st.s[i];
+        double absent = 1 - b;
+        for (int j = 0; j < s->k; j++)
+            absent *= 1 - kb->link[s->member[j] * nf + f];
+        double lw = s->w * (answer > 0 ? 1 - absent : absent);
+        tot += lw;
+        if (!s->k) {
+            oth += lw;
+            continue;
+        }
+        int seen[7], ns = 0;
+        for (int j = 0; j < s->k; j++) {
+            int c = s->member[j], h = w->head[c];
+            own[c] += lw;
+            bool dup = h < 0;
+            for (int q = 0; q < ns && !dup; q++)
+                dup = seen[q] == h;
+            if (!dup) {
+                seen[ns++] = h;
+                fam[h] += lw;
+            }
+        }
+    }
+    for (int c = 0; c < n; c++) {
+        own[c] /= tot;
+        fam[c] /= tot;
+    }
+    *other = oth / tot;
+    *total = tot;
+}
+
+static void score(work *w, next_item *it, const int *cur3)
+{
+    const gl_kb *kb = w->kb;
+    double o1, o0, t1, t0;
+    marginals(w, it->finding, 1, w->own1, w->fam1, &o1, &t1);
+    marginals(w, it->finding, -1, w->own0, w->fam0, &o0, &t0);
+    double p = t1 / (t1 + t0);
+    double gain = h2(w->other) - p * h2(o1) - (1 - p) * h2(o0);
+    it->up_yes = it->up_no = -1;
+    double best_yes = 0.01, best_no = 0.01;
+    for (int c = 0; c < kb->ncond; c++) {
+        gain += h2(w->own[c]) - p * h2(w->own1[c]) - (1 - p) * h2(w->own0[c]);
+        double now = reported(w, w->own, w->fam, c);
+        double y = reported(w, w->own1, w->fam1, c), no = reported(w, w->own0, w->fam0, c);
+        if (y - now > best_yes) {
+            best_yes = y - now;
+            it->up_yes = c;
+            it->yes_from = now;
+            it->yes_to = y;
+        }
+        if (no - now > best_no) {
+            best_no = no - now;
+            it->up_no = c;
+            it->no_from = now;
+            it->no_to = no;
+        }
+    }
+    int t[3];
+    top3(w, w->own1, w->fam1, t);
+    it->changes_top3 = !same_set(t, cur3);
+    top3(w, w->own0, w->fam0, t);
+    it->changes_top3 |= !same_set(t, cur3);
+    it->p_yes = p;
+    it->gain = gain > 0 ? gain : 0;
+}
+
+/* Findings that can be asked: unknown, linked to some condition or named by a
+ * red flag, not derived from age, not a part or a generic form of what is
+ * already known, not a cluster that is better asked test by test. */
+static bool askable(const gl_kb *kb, const signed char *state, int f, int red_urg)
+{
+    const kb_finding *k = &kb->find[f];
+    if (state[f] || infer_covered(kb, state, f) || !strncmp(k->id, "hx_age_", 7))
+        return false;
+    if (k->composite >= 0 && kb->comp[k->composite].rule != COMP_GIVEN)
+        return false;
+    if (red_urg >= 0)
+        return true;
+    for (int c = 0; c < kb->ncond; c++)
+        if (kb->link[c * kb->nfind + f] > 0)
+            return true;
+    return false;
+}
+
+static int cmp_items(const void *a, const void *b)
+{
+    const next_item *x = a, *y = b;
+    if (x->red_flag != y->red_flag)
+        return x->red_flag ? -1 : 1;
+    if (x->red_flag && x->stage != y->stage) /* ask before examining */
+        return x->stage - y->stage;
+    if (x->red_flag && x->red_urgency != y->red_urgency)
+        return y->red_urgency - x->red_urgency;
+    if (x->gain != y->gain)
+        return x->gain < y->gain ? 1 : -1;
+    return x->finding - y->finding;
+}
+
+static void work_free(work *w)
+{
+    infer_states_free(&w->st);
+    free(w->own), free(w->fam), free(w->own1), free(w->fam1), free(w->own0), free(w->fam0), free(w->head);
+}
+
+int next_rank(const gl_kb *kb, const expr_ctx *ctx, next_list *out)
+{
+    memset(out, 0, sizeof *out);
+    int n = kb->ncond, nf = kb->nfind;
+    work w = {kb, {0}, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL};
+    double *prior = malloc((size_t)n * sizeof *prior);
+    signed char *ev = malloc((size_t)nf);
+    int *urg = malloc((size_t)nf * sizeof *urg);
+    w.own = malloc((size_t)n * sizeof *w.own), w.fam = malloc((size_t)n * sizeof *w.fam);
+    w.own1 = malloc((size_t)n * sizeof *w.own1), w.fam1 = malloc((size_t)n * sizeof *w.fam1);
+    w.own0 = malloc((size_t)n * sizeof *w.own0), w.fam0 = malloc((size_t)n * sizeof *w.fam0);
+    w.head = malloc((size_t)n * sizeof *w.head);
+    out->item = calloc((size_t)nf + 1, sizeof *out->item);
+    int rc = -1;
+    if (!prior || !ev || !urg || !w.own || !w.fam || !w.own1 || !w.fam1 || !w.own0 || !w.fam0 || !w.head ||
+        !out->item)
+        goto done;
+    infer_priors(kb, ctx, prior);
+    infer_evidence(kb, ctx->state, ev, NULL);
+    if (infer_run(kb, prior, ev, kb->max_k, w.own, w.fam, &w.other) < 0 ||
+        infer_run_states(kb, prior, ev, kb->max_k, 1e-6, &w.st) < 0)
+        goto done;
+    for (int c = 0; c < n; c++)
+        w.head[c] = kb->cond[c].family;
+    top3(&w, w.own, w.fam, out->top3);
+    red_flag_questions(kb, ctx, urg);
+    for (int f = 0; f < nf; f++) {
+        if (!askable(kb, ctx->state, f, urg[f]))
+            continue;
+        next_item *it = &out->item[out->n++];
+        it->finding = f;
+        it->stage = stage_of(&kb->find[f]);
+        it->red_flag = urg[f] >= 0 && it->stage != STAGE_TESTS; /* a scan result is not a question */
+        it->red_urgency = urg[f];
+        score(&w, it, out->top3);
+    }
+    qsort(out->item, (size_t)out->n, sizeof *out->item, cmp_items);
+    rc = 0;
+done:
+    free(prior), free(ev), free(urg);
+    work_free(&w);
+    if (rc < 0)
+        next_list_free(out);
+    return rc;
+}
+
+void next_list_free(next_list *l)
+{
+    free(l->item);
+    memset(l, 0, sizeof *l);
+}
+
+/* Questions per consultation stage before moving on: a history, then an
+ * examination, then at most a few tests (design choice; a clinician's
+ * consultation does not take unlimited questions). */
+static const int stage_budget[] = {20, 20, 6};
+
+int next_pick(const gl_kb *kb, const next_list *l, const bool *asked, const signed char *state)
+{
+    int used[3] = {0, 0, 0}; /* answered questions per stage; a skipped one costs nothing */
+    for (int f = 0; f < kb->nfind; f++)
+        if (asked[f] && state[f])
+            used[stage_of(&kb->find[f])]++;
+    /* Only a question whose answer could change the top three is worth
+     * asking; the earliest stage with one goes first, best information first. */
+    for (int stage = STAGE_HISTORY; stage <= STAGE_TESTS; stage++) {
+        if (used[stage] >= stage_budget[stage])
+            continue;
+        int best = -1;
+        for (int i = 0; i < l->n; i++) {
+            const next_item *it = &l->item[i];
+            if (asked[it->finding] || it->stage != stage || !it->changes_top3)
+                continue;
+            if (best < 0 || it->gain > l->item[best].gain)
+                best = i;
+        }
+        if (best >= 0)
+            return l->item[best].finding;
+    }
+    for (int i = 0; i < l->n; i++) /* the red-flag screen is never skipped */
+        if (l->item[i].red_flag && l->item[i].stage == STAGE_HISTORY && !asked[l->item[i].finding])
+            return l->item[i].finding;
+    return -1;
+}

@@ -1,0 +1,40 @@
+/* next.h - which unknown finding to ask or examine next (library-internal). */
+#ifndef GL_NEXT_H
+#define GL_NEXT_H
+
+#include "kb/kb.h"
+
+enum { STAGE_HISTORY, STAGE_EXAM, STAGE_TESTS };
+
+typedef struct next_item {
+    int finding;
+    int stage;           /* consultation order: history/symptoms, examination, tests */
+    bool red_flag;       /* named by a red-flag rule that has not fired */
+    int red_urgency;     /* the most urgent such rule */
+    double p_yes;        /* predictive probability that the finding is present */
+    double gain;         /* expected reduction of uncertainty, bits (see next.c) */
+    bool changes_top3;   /* some answer would change the set of the top three */
+    int up_yes, up_no;   /* condition raised most by a yes / by a no (-1: none) */
+    double yes_from, yes_to, no_from, no_to;
+} next_item;
+
+typedef struct next_list {
+    next_item *item;     /* red-flag questions first, then by gain */
+    int n;
+    int top3[3];         /* current top three (reported probabilities) */
+} next_list;
+
+/* Rank every unknown, askable finding of the case state. `ctx` gives age, sex,
+ * setting and duration (ctx->state must be `state`). Returns 0 or -1 (memory). */
+int next_rank(const gl_kb *kb, const expr_ctx *ctx, next_list *out);
+void next_list_free(next_list *l);
+
+/* The question an interview asks now: among questions one of whose answers
+ * would change the top three, the best-information one of the earliest
+ * consultation stage (history, examination, tests) that has budget left; when
+ * none remains, the first unasked red-flag screening question; -1 when the
+ * interview is done. `asked[f]` marks findings asked (answered or skipped) or
+ * known from the start; stage budgets count answered ones (state[f] != 0). */
+int next_pick(const gl_kb *kb, const next_list *l, const bool *asked, const signed char *state);
+
+#endif

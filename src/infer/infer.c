@@ -23,8 +23,15 @@
  *     prod_f [1 - (1-b_f) prod_{c in S} (1-l_cf)], building the inner products
  *     incrementally down the nested loops so each set costs one pass over the
  *     present findings.
- * The prior of S is prod_{c in S} odds_c / Z_K * (1 - eps), where Z_K is the
- * sum over all allowed sets (elementary symmetric polynomials of the odds).
+ * The prior of S is (1 - eps) * pi_k * prod_{c in S} odds_c / e_k(odds), with
+ * k = |S|: pi_k (kb/model.tsv size_prior) is the probability that exactly k
+ * conditions are present, and within one size the sets are weighted by their
+ * conditions' prior odds (e_k, the elementary symmetric polynomial, normalises
+ * them). Independent priors alone would give two- and three-condition sets
+ * about 45% of the mass when the priors sum above 1; measured co-occurrence
+ * (about one patient in five has two sources, Sembrano & Polly 2009) is much
+ * lower, and without this a pair of common conditions "explains" a case
+ * piecemeal and dilutes the one diagnosis that explains it all.
  * Weights are accumulated in log space with a running maximum, so nothing
  * underflows however many findings a case lists.
  *
@@ -202,7 +209,7 @@ typedef struct enum_ctx {
     const double *a;   /* per condition: log odds + log w_c (absent findings) */
     const double *Q;   /* n x m: 1 - link for each present finding */
     double *A;         /* (K+1) x m partial products */
-    double base_log;   /* log((1 - eps) / Z_K) */
+    const double *base_log; /* per set size k: log((1 - eps) * pi_k / e_k) */
     const int *head;
     acc *acc;
     int members[8];
@@ -220,7 +227,7 @@ static void enumerate(enum_ctx *e, int d, int from, double loga)
             cur[j] = prev[j] * q[j];
         e->members[d] = c;
         double la = loga + e->a[c];
-        acc_add(e->acc, e->base_log + la + log_prod_one_minus(cur, e->m), e->members, d + 1, e->head);
+        acc_add(e->acc, e->base_log[d + 1] + la + log_prod_one_minus(cur, e->m), e->members, d + 1, e->head);
         if (d + 1 < e->K)
             enumerate(e, d + 1, c + 1, la);
     }
@@ -265,10 +272,11 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, int 
         for (int j = 0; j < m; j++)
             Q[(size_t)c * (size_t)m + (size_t)j] = 1.0 - link[pos[j]];
     }
-    double Z = 0.0;
+    double eps = kb->other_prior, base_log[8] = {0}, pisum = 0;
+    for (int k = 1; k <= K; k++) /* a caller limiting K renormalises the size prior */
+        pisum += kb->size_prior[k];
     for (int k = 1; k <= K; k++)
-        Z += e[k];
-    double eps = kb->other_prior;
+        base_log[k] = log1p(-eps) + log(kb->size_prior[k] / pisum) - log(e[k]);
     acc ac = {-INFINITY, 0, 0, post, fam, n, rec, false};
     memset(post, 0, (size_t)n * sizeof *post);
     memset(fam, 0, (size_t)n * sizeof *fam);
@@ -279,7 +287,7 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, int 
     acc_add(&ac, lother, NULL, 0, head);
     for (int j = 0; j < m; j++)
         A[j] = 1.0 - kb->find[pos[j]].base;
-    enum_ctx ec = {n, m, K, a, Q, A, log1p(-eps) - log(Z), head, &ac, {0}};
+    enum_ctx ec = {n, m, K, a, Q, A, base_log, head, &ac, {0}};
     enumerate(&ec, 0, 0, 0.0);
     for (int c = 0; c < n; c++) {
         post[c] /= ac.total;

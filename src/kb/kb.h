@@ -99,8 +99,9 @@ struct gl_kb {
     kb_contra *contra;
     int ncontra;
     int max_k;
+    double size_prior[8];  /* P(exactly k conditions present), k = 1..max_k */
     double other_prior, scope_other, scope_top;
-    const char *model_source[4];
+    const char *model_source[5];
     const char *dir;    /* folder it was loaded from, NULL for the built-in copy */
     char version[32];
 };

@@ -394,15 +394,35 @@ int kb_suggest_conditions(const gl_kb *kb, const char *id, const char **out, int
 }
 
 /* ---- the tables ---- */
+/* size_prior: "p1 p2 ... pK", the prior probability that exactly k conditions
+ * are present; K sets how many may coexist. */
+static bool parse_size_prior(table *t, gl_kb *kb, gl_error *err)
+{
+    char *save = NULL, *tok;
+    double sum = 0;
+    int k = 0;
+    for (tok = strtok_r(t->f[1], " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+        double v;
+        if (k == 6 || !parse_double(tok, &v) || !(v > 0 && v < 1 + 1e-12))
+            return kb_fail(t, err, "size_prior", "\"%s\" must be 1 to 6 probabilities in (0, 1]", tok);
+        kb->size_prior[++k] = v;
+        sum += v;
+    }
+    if (k == 0 || fabs(sum - 1) > 1e-6)
+        return kb_fail(t, err, "size_prior", "%sthe probabilities must add up to 1", "");
+    kb->max_k = k;
+    return true;
+}
+
 static bool load_model(src *s, gl_kb *kb, gl_error *err)
 {
     table t;
     if (!table_open(s, &t, "model.tsv", "key\tvalue\tsource", true, err))
         return table_close(&t), false;
     bool ok = true;
-    bool seen[4] = {false};
-    static const char *keys[4] = {"max_coexisting", "other_cause_prior", "outside_scope_other",
-                                  "outside_scope_top"};
+    bool seen[5] = {false};
+    static const char *keys[5] = {"size_prior", "other_cause_prior", "outside_scope_other", "outside_scope_top",
+                                  "reserved"};
     while (ok && table_next(&t, 3, err)) {
         double v;
         int k = -1;
@@ -411,24 +431,21 @@ static bool load_model(src *s, gl_kb *kb, gl_error *err)
                 k = i;
         if (k < 0)
             ok = kb_fail(&t, err, "key", "unknown model key \"%s\"", t.f[0]);
+        else if (k == 0)
+            ok = parse_size_prior(&t, kb, err);
         else if (!parse_double(t.f[1], &v))
             ok = kb_fail(&t, err, t.f[0], "\"%s\" is not a number", t.f[1]);
-        else if (k == 0 && (v < 1 || v > 6 || v != floor(v)))
-            ok = kb_fail(&t, err, t.f[0], "%s must be a whole number from 1 to 6", t.f[1]);
-        else if (k > 0 && !(v > 0 && v < 1))
+        else if (!(v > 0 && v < 1))
             ok = kb_fail(&t, err, t.f[0], "%s is outside (0, 1)", t.f[1]);
-        else if (get_source(&t, 2, &kb->model_source[k], kb->A, err)) {
-            seen[k] = true;
-            if (k == 0)
-                kb->max_k = (int)v;
-            else if (k == 1)
-                kb->other_prior = v;
-            else if (k == 2)
-                kb->scope_other = v;
-            else
-                kb->scope_top = v;
-        } else
-            ok = false;
+        else if (k == 1)
+            kb->other_prior = v;
+        else if (k == 2)
+            kb->scope_other = v;
+        else
+            kb->scope_top = v;
+        if (ok && !(ok = get_source(&t, 2, &kb->model_source[k], kb->A, err)))
+            break;
+        seen[k] = ok;
     }
     ok = ok && !err_pending(err);
     for (int i = 0; ok && i < 4; i++)
@@ -919,8 +936,11 @@ static gl_kb *load(src *s, gl_error *out)
     compute_links(kb);
     hash_all(s);
     kb->dir = s->dir ? arena_strdup(kb->A, s->dir) : NULL;
-    if (kb->max_k > kb->ncond)
+    if (kb->max_k > kb->ncond) { /* fold the mass of impossible sizes into the largest possible */
+        for (int k = kb->ncond + 1; k <= kb->max_k; k++)
+            kb->size_prior[kb->ncond] += kb->size_prior[k];
         kb->max_k = kb->ncond;
+    }
     snprintf(kb->version, sizeof kb->version, "kb-%08x", (unsigned)s->hash);
     return kb;
 }

@@ -11,9 +11,15 @@ void test_kb(void);
 void test_case_parse(void);
 void test_infer(void);
 void test_assess(void);
+void test_store(void); /* test_store.c */
+void test_localize(void); /* test_localize.c */
+void test_plan(void); /* test_plan.c */
 
 static const test_case groups[] = {
     {"util", test_util}, {"kb", test_kb}, {"case", test_case_parse}, {"infer", test_infer}, {"assess", test_assess},
+    {"store", test_store},
+    {"localize", test_localize},
+    {"plan", test_plan},
 };
 
 int main(int argc, char **argv)

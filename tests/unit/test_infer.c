@@ -34,6 +34,11 @@ static void make_synth(synth *s, int n, int m, double link_density)
     s->kb.find = s->find;
     s->kb.link = s->link;
     s->kb.other_prior = 0.02 + 0.2 * rnd();
+    double sum = 0; /* random prior on the number of coexisting conditions */
+    for (int k = 1; k <= 7; k++)
+        sum += s->kb.size_prior[k] = 0.05 + rnd();
+    for (int k = 1; k <= 7; k++)
+        s->kb.size_prior[k] /= sum;
     for (int c = 0; c < n; c++) {
         s->cond[c].parent = s->cond[c].family = -1;
         s->cond[c].prior[SET_PMR] = 0.01 + 0.4 * rnd();
@@ -55,7 +60,7 @@ static void brute(const gl_kb *kb, const double *prior, const signed char *ev, i
                   double *other)
 {
     int n = kb->ncond, m = kb->nfind;
-    double Z = 0, total = 0;
+    double Z[16] = {0}, total = 0, pi[16] = {0}, pisum = 0;
     for (unsigned mask = 1; mask < (1u << n); mask++) {
         if (__builtin_popcount(mask) > K)
             continue;
@@ -63,8 +68,12 @@ static void brute(const gl_kb *kb, const double *prior, const signed char *ev, i
         for (int c = 0; c < n; c++)
             if (mask & (1u << c))
                 w *= prior[c] / (1 - prior[c]);
-        Z += w;
+        Z[__builtin_popcount(mask)] += w;
     }
+    for (int k = 1; k <= K; k++) /* sizes above K are impossible: renormalise */
+        pisum += pi[k] = kb->size_prior[k];
+    for (int k = 1; k <= K; k++)
+        pi[k] /= pisum;
     memset(post, 0, (size_t)n * sizeof *post);
     memset(fam, 0, (size_t)n * sizeof *fam);
     double wo = kb->other_prior;
@@ -75,7 +84,8 @@ static void brute(const gl_kb *kb, const double *prior, const signed char *ev, i
     for (unsigned mask = 1; mask < (1u << n); mask++) {
         if (__builtin_popcount(mask) > K)
             continue;
-        double w = (1 - kb->other_prior) / Z;
+        int size = __builtin_popcount(mask);
+        double w = (1 - kb->other_prior) * pi[size] / Z[size];
         for (int c = 0; c < n; c++)
             if (mask & (1u << c))
                 w *= prior[c] / (1 - prior[c]);
@@ -210,6 +220,7 @@ static void check_explaining_away(void)
         s.cond[c].has_children = false;
         s.cond[c].prior[SET_PMR] = 0.1;
     }
+    s.kb.size_prior[1] = 0.85, s.kb.size_prior[2] = 0.12, s.kb.size_prior[3] = 0.03; /* mostly one cause */
     s.find[0].base = s.find[1].base = 0.02;
     s.link[0 * 2 + 0] = 0.8; /* c0 and c1 both cause f0 */
     s.link[1 * 2 + 0] = 0.8;

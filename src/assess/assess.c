@@ -68,6 +68,7 @@ static bool copy_case(gl_result *r, const gl_case *c)
     r->state = malloc(nf);
     r->ev = malloc(nf);
     r->via = malloc(nf * sizeof *r->via);
+    r->w = malloc(nf * sizeof *r->w);
     r->prior = malloc(n * sizeof *r->prior);
     r->post = malloc(n * sizeof *r->post);
     r->prob = malloc(n * sizeof *r->prob);
@@ -76,7 +77,7 @@ static bool copy_case(gl_result *r, const gl_case *c)
     r->contra = copy_strings(c->contra, c->ncontra);
     r->warn = copy_strings(c->warn, c->nwarn);
     r->meas = calloc((size_t)c->nmeas + 1, sizeof *r->meas);
-    if ((c->id && !r->case_id) || !r->state || !r->ev || !r->via || !r->prior || !r->post || !r->prob ||
+    if ((c->id && !r->case_id) || !r->state || !r->ev || !r->via || !r->w || !r->prior || !r->post || !r->prob ||
         !r->order || !r->flags || !r->contra || !r->warn || !r->meas)
         return false;
     r->ncontra = c->ncontra;
@@ -104,7 +105,8 @@ gl_result *gl_assess(const gl_kb *kb, const gl_case *c, gl_error *err)
     ctx.post = NULL;
     infer_priors(kb, &ctx, r->prior);
     infer_evidence(kb, r->state, r->ev, r->via);
-    if (infer_run(kb, r->prior, r->ev, kb->max_k, r->post, r->prob, &r->other) < 0) {
+    infer_weights(kb, r->ev, r->w);
+    if (infer_run(kb, r->prior, r->ev, r->w, kb->max_k, r->post, r->prob, &r->other) < 0) {
         gl_result_free(&r);
         err_set(err, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory");
         return NULL;
@@ -125,7 +127,7 @@ void gl_result_free(gl_result **rp)
         free(r->contra[i]);
     for (int i = 0; r->warn && i < r->nwarn; i++)
         free(r->warn[i]);
-    free(r->contra), free(r->warn), free(r->case_id), free(r->state), free(r->ev), free(r->via);
+    free(r->contra), free(r->warn), free(r->case_id), free(r->state), free(r->ev), free(r->via), free(r->w);
     free(r->prior), free(r->post), free(r->prob), free(r->order), free(r->flags), free(r->meas);
     free(r);
     *rp = NULL;

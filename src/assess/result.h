@@ -14,6 +14,7 @@ struct gl_result {
     signed char *state;  /* findings as known (entered, measured, derived from age) */
     signed char *ev;     /* evidence used after composites (infer_evidence) */
     int *via;            /* for a finding not used directly: the one that carries it */
+    double *w;           /* per-finding likelihood exponent (correlated findings) */
     double *prior;       /* effective prior per condition */
     double *post;        /* own posterior per condition */
     double *prob;        /* reported: umbrella family probability for heads, else post */

@@ -396,6 +396,24 @@ static bool apply_age(pctx *p)
     return true;
 }
 
+/* side: "bilateral" means both buttocks hurt, "left"/"right" one only. The
+ * finding entered by hand wins; a disagreement is reported. */
+static bool apply_side(pctx *p)
+{
+    int f = kb_find(p->kb, "sx_pain_buttock_bilateral");
+    if (f < 0 || p->c->side < 0)
+        return true;
+    signed char v = p->c->side == 2 ? 1 : -1;
+    if (p->c->given[f] && p->c->given[f] != v) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "side is \"%s\" but sx_pain_buttock_bilateral is recorded %s; the finding was used",
+                 v > 0 ? "bilateral" : "one-sided", p->c->given[f] > 0 ? "present" : "absent");
+        return contradiction(p, msg);
+    }
+    p->c->state[f] = v;
+    return true;
+}
+
 /* Composite entered by hand vs what its entered components imply. */
 static bool check_composites(pctx *p)
 {
@@ -470,7 +488,7 @@ gl_case *gl_case_parse(const gl_kb *kb, const char *text, size_t len, const char
     json_decref(root);
     if (ok) {
         memcpy(c->state, c->given, (size_t)kb->nfind);
-        ok = apply_measurements(&p) && apply_age(&p) && check_contradictions(&p);
+        ok = apply_measurements(&p) && apply_age(&p) && apply_side(&p) && check_contradictions(&p);
     }
     if (!ok)
         gl_case_free(&c);

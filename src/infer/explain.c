@@ -20,14 +20,15 @@ static void insert_sorted(infer_item *out, int *n, int max, infer_item it, doubl
 static double strength(const infer_item *it) { return fabs(log(it->lr)); }
 static double weakness(const infer_item *it) { return -it->lr; }
 
-int infer_explain(const gl_kb *kb, int c, const signed char *ev, infer_item *out, int max)
+int infer_explain(const gl_kb *kb, int c, const signed char *ev, const double *w, infer_item *out, int max)
 {
     int n = 0;
     for (int f = 0; f < kb->nfind; f++) {
         int row = kb->row_of[c * kb->nfind + f];
         if (!ev[f] || row < 0)
             continue;
-        infer_item it = {f, row, (signed char)(ev[f] > 0), infer_lr(kb, c, f, ev[f] > 0)};
+        double wf = w ? w[f] : 1.0;
+        infer_item it = {f, row, (signed char)(ev[f] > 0), pow(infer_lr(kb, c, f, ev[f] > 0), wf), wf};
         if (fabs(log(it.lr)) < 1e-3) /* a typical negative that was absent, etc.: moved nothing */
             continue;
         insert_sorted(out, &n, max, it, strength(&it), strength);
@@ -44,7 +45,7 @@ int infer_weakeners(const gl_kb *kb, int c, const signed char *state, const int 
         if (state[f] || row < 0 || kb->link[c * kb->nfind + f] <= 0 || (via && via[f] >= 0) ||
             infer_covered(kb, state, f))
             continue;
-        infer_item it = {f, row, 0, infer_lr(kb, c, f, 0)};
+        infer_item it = {f, row, 0, infer_lr(kb, c, f, 0), 1.0};
         insert_sorted(out, &n, max, it, weakness(&it), weakness);
     }
     return n;

@@ -10,8 +10,12 @@
  * with b_f the finding's base rate and l_cf = (sens_cf - b_f) / (1 - b_f) its
  * link to c, so that a patient with c alone shows f with probability sens_cf.
  * Under "other cause", P(f) = b_f. Findings are independent given the set S
- * (the usual noisy-OR assumption, relaxed for composites: a known criteria set
- * replaces its correlated parts before inference, infer_evidence()).
+ * (the usual noisy-OR assumption, relaxed twice: a known criteria set replaces
+ * its correlated parts before inference, infer_evidence(); and members of a
+ * correlation group known together are damped, infer_weights(): their links
+ * are shrunk so that each single-condition likelihood ratio becomes LR^w -
+ * present: sens' = b (sens/b)^w; absent: 1 - l' = (1 - l)^w. The model stays a
+ * noisy-OR, so inference stays exact and as fast).
  *
  * Inference is exact for this model: we enumerate every set S of 1..K
  * conditions (for 33 conditions and K = 3: 6,017 sets) and "other".
@@ -118,6 +122,31 @@ void infer_evidence(const gl_kb *kb, const signed char *state, signed char *ev, 
     free(consumed);
 }
 
+void infer_weights(const gl_kb *kb, const signed char *ev, double *w)
+{
+    for (int f = 0; f < kb->nfind; f++)
+        w[f] = 1.0;
+    for (int g = 0; g < kb->ncorr; g++) {
+        int known = 0;
+        for (int i = 0; i < kb->corr[g].n; i++)
+            known += ev[kb->corr[g].member[i]] != 0;
+        if (known >= 2)
+            for (int i = 0; i < kb->corr[g].n; i++)
+                w[kb->corr[g].member[i]] = kb->corr[g].weight;
+    }
+}
+
+/* The link actually used for finding f observed present/absent at weight w. */
+static double damped_link(double l, double b, int present, double w)
+{
+    if (w >= 1.0 || l <= 0)
+        return l;
+    if (!present)
+        return 1.0 - pow(1.0 - l, w);
+    double sens = b + (1.0 - b) * l;
+    return b * (pow(sens / b, w) - 1.0) / (1.0 - b);
+}
+
 double infer_lr(const gl_kb *kb, int c, int f, int present)
 {
     double b = kb->find[f].base, l = kb->link[c * kb->nfind + f];
@@ -190,6 +219,28 @@ static void acc_add(acc *a, double logw, const int *members, int k, const int *h
     }
 }
 
+/* Linear-domain accumulation (weights already relative to a common reference). */
+static void acc_add_linear(acc *a, double w, const int *members, int k, const int *head)
+{
+    if (a->rec)
+        record(a, w > 0 ? log(w) : -INFINITY, members, k);
+    a->total += w;
+    int seen[8], nseen = 0;
+    for (int i = 0; i < k; i++) {
+        a->post[members[i]] += w;
+        int h = head[members[i]];
+        if (h < 0)
+            continue;
+        bool dup = false;
+        for (int j = 0; j < nseen; j++)
+            dup |= seen[j] == h;
+        if (!dup) {
+            seen[nseen++] = h;
+            a->fam[h] += w;
+        }
+    }
+}
+
 /* log prod_j (1 - A[j]), robust to many small factors */
 static double log_prod_one_minus(const double *A, int m)
 {
@@ -208,6 +259,9 @@ typedef struct enum_ctx {
     int n, m, K;
     const double *a;   /* per condition: log odds + log w_c (absent findings) */
     const double *Q;   /* n x m: 1 - link for each present finding */
+    const double *E;   /* linear path: per condition exp(a_c - amax), else NULL */
+    const double *B;   /* linear path: per set size exp(base_log + k amax - M) */
+    double Bmax[9];    /* linear path: max of B over this size and larger */
     double *A;         /* (K+1) x m partial products */
     const double *base_log; /* per set size k: log((1 - eps) * pi_k / e_k) */
     const int *head;
@@ -221,20 +275,95 @@ static void enumerate(enum_ctx *e, int d, int from, double loga)
 {
     const double *prev = e->A + (size_t)d * (size_t)e->m;
     double *cur = e->A + (size_t)(d + 1) * (size_t)e->m;
+    bool leaf = d + 1 == e->K;
     for (int c = from; c < e->n; c++) {
         const double *q = e->Q + (size_t)c * (size_t)e->m;
+        e->members[d] = c;
+        if (e->E) { /* linear domain: loga carries the product of E factors */
+            double lin = loga * e->E[c];
+            /* no state below can weigh more than Bmax * lin: skip a subtree that
+             * cannot move the total by 1e-16 (error < 1e-12 over all states) */
+            if (e->Bmax[d + 1] * lin < 1e-16 * e->acc->total)
+                continue;
+            double prod = 1.0;
+            if (leaf) /* deepest level: the product only, nothing stored */
+                for (int j = 0; j < e->m; j++)
+                    prod *= 1.0 - prev[j] * q[j];
+            else
+                for (int j = 0; j < e->m; j++) {
+                    cur[j] = prev[j] * q[j];
+                    prod *= 1.0 - cur[j];
+                }
+            acc_add_linear(e->acc, e->B[d + 1] * lin * prod, e->members, d + 1, e->head);
+            if (!leaf)
+                enumerate(e, d + 1, c + 1, lin);
+            continue;
+        }
         for (int j = 0; j < e->m; j++)
             cur[j] = prev[j] * q[j];
-        e->members[d] = c;
         double la = loga + e->a[c];
         acc_add(e->acc, e->base_log[d + 1] + la + log_prod_one_minus(cur, e->m), e->members, d + 1, e->head);
-        if (d + 1 < e->K)
+        if (!leaf)
             enumerate(e, d + 1, c + 1, la);
     }
 }
 
-static int run(const gl_kb *kb, const double *prior, const signed char *ev, int max_k, double *post, double *fam,
-               double *other, infer_states *rec)
+/* Fill a (per condition: log prior odds + absent findings) and Q (1 - link for
+ * each present finding), with correlated findings' links damped. */
+static void build_factors(const gl_kb *kb, const double *prior, const signed char *ev, const double *w,
+                          const int *pos, int m, double *a, double *Q)
+{
+    int nf = kb->nfind;
+    for (int c = 0; c < kb->ncond; c++) {
+        double la = log(prior[c] / (1.0 - prior[c]));
+        const double *link = kb->link + (size_t)c * (size_t)nf;
+        for (int f = 0; f < nf; f++)
+            if (ev[f] < 0 && link[f] > 0)
+                la += log1p(-damped_link(link[f], kb->find[f].base, 0, w ? w[f] : 1.0));
+        a[c] = la;
+        for (int j = 0; j < m; j++) {
+            int f = pos[j];
+            Q[(size_t)c * (size_t)m + (size_t)j] = 1.0 - damped_link(link[f], kb->find[f].base, 1, w ? w[f] : 1.0);
+        }
+    }
+}
+
+/* Linear-domain pass: every factor is taken relative to one reference so a
+ * state's weight is a plain product (no exp or log per state). Returns false
+ * when the ranges are too wide for doubles; the caller then uses logs. */
+static bool try_linear(enum_ctx *ec, double lother, double *E, double *B)
+{
+    int n = ec->n, K = ec->K;
+    double amax = -INFINITY, amin = INFINITY, M = -INFINITY;
+    for (int c = 0; c < n; c++) {
+        amax = fmax(amax, ec->a[c]);
+        amin = fmin(amin, ec->a[c]);
+    }
+    for (int k = 1; k <= K; k++)
+        M = fmax(M, ec->base_log[k] + k * amax);
+    if (ec->m > 48 || amax - amin > 600 || lother - M > 600 || !isfinite(M))
+        return false;
+    for (int c = 0; c < n; c++)
+        E[c] = exp(ec->a[c] - amax);
+    for (int k = 1; k <= K; k++)
+        B[k] = exp(ec->base_log[k] + k * amax - M);
+    ec->Bmax[K + 1] = 0;
+    for (int k = K; k >= 1; k--)
+        ec->Bmax[k] = fmax(B[k], ec->Bmax[k + 1]);
+    acc *ac = ec->acc;
+    ac->max = 0.0; /* recorded log weights are relative to the reference */
+    double wo = exp(lother - M);
+    acc_add_linear(ac, wo, NULL, 0, ec->head);
+    ac->other += wo;
+    ec->E = E;
+    ec->B = B;
+    enumerate(ec, 0, 0, 1.0);
+    ec->E = NULL;
+    return ac->total > 0 && isfinite(ac->total) && !ac->oom;
+}
+
+static int run(const gl_kb *kb, const double *prior, const signed char *ev, const double *w, int max_k,
+               double *post, double *fam, double *other, infer_states *rec)
 {
     int n = kb->ncond, nf = kb->nfind, m = 0;
     int K = max_k < 1 ? 1 : max_k > n ? n : max_k;
@@ -243,77 +372,77 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, int 
     for (int f = 0; f < nf; f++)
         m += ev[f] > 0;
     int *pos = malloc((size_t)(m + 1) * sizeof *pos);
-    double *a = malloc((size_t)n * sizeof *a);
+    double *a = malloc((size_t)n * sizeof *a), *E = malloc((size_t)n * sizeof *E);
     double *Q = malloc(((size_t)n * (size_t)m + 1) * sizeof *Q);
     double *A = malloc(((size_t)(K + 1) * (size_t)m + 1) * sizeof *A);
     int *head = malloc((size_t)n * sizeof *head);
     double *e = calloc((size_t)K + 1, sizeof *e);
-    if (!pos || !a || !Q || !A || !head || !e) {
-        free(pos), free(a), free(Q), free(A), free(head), free(e);
+    if (!pos || !a || !E || !Q || !A || !head || !e) {
+        free(pos), free(a), free(E), free(Q), free(A), free(head), free(e);
         return -1;
     }
     m = 0;
     for (int f = 0; f < nf; f++)
         if (ev[f] > 0)
             pos[m++] = f;
-    /* Z_K: elementary symmetric polynomials of the prior odds */
+    /* e_k: elementary symmetric polynomials of the prior odds */
     e[0] = 1.0;
     for (int c = 0; c < n; c++) {
         double odds = prior[c] / (1.0 - prior[c]);
         for (int k = K; k >= 1; k--)
             e[k] += e[k - 1] * odds;
         head[c] = kb->cond[c].family;
-        double la = log(odds);
-        const double *link = kb->link + (size_t)c * (size_t)nf;
-        for (int f = 0; f < nf; f++)
-            if (ev[f] < 0 && link[f] > 0)
-                la += log1p(-link[f]);
-        a[c] = la;
-        for (int j = 0; j < m; j++)
-            Q[(size_t)c * (size_t)m + (size_t)j] = 1.0 - link[pos[j]];
     }
-    double eps = kb->other_prior, base_log[8] = {0}, pisum = 0;
+    build_factors(kb, prior, ev, w, pos, m, a, Q);
+    double eps = kb->other_prior, base_log[8] = {0}, B[8] = {0}, pisum = 0;
     for (int k = 1; k <= K; k++) /* a caller limiting K renormalises the size prior */
         pisum += kb->size_prior[k];
     for (int k = 1; k <= K; k++)
         base_log[k] = log1p(-eps) + log(kb->size_prior[k] / pisum) - log(e[k]);
-    acc ac = {-INFINITY, 0, 0, post, fam, n, rec, false};
-    memset(post, 0, (size_t)n * sizeof *post);
-    memset(fam, 0, (size_t)n * sizeof *fam);
     /* "other cause": every present finding at its base rate */
     double lother = log(eps);
     for (int j = 0; j < m; j++)
         lother += log(kb->find[pos[j]].base);
-    acc_add(&ac, lother, NULL, 0, head);
     for (int j = 0; j < m; j++)
         A[j] = 1.0 - kb->find[pos[j]].base;
-    enum_ctx ec = {n, m, K, a, Q, A, base_log, head, &ac, {0}};
-    enumerate(&ec, 0, 0, 0.0);
+    acc ac = {-INFINITY, 0, 0, post, fam, n, rec, false};
+    memset(post, 0, (size_t)n * sizeof *post);
+    memset(fam, 0, (size_t)n * sizeof *fam);
+    enum_ctx ec = {n, m, K, a, Q, NULL, NULL, {0}, A, base_log, head, &ac, {0}};
+    if (!try_linear(&ec, lother, E, B)) { /* extreme ranges: the same sums in logs */
+        ac = (acc){-INFINITY, 0, 0, post, fam, n, rec, false};
+        memset(post, 0, (size_t)n * sizeof *post);
+        memset(fam, 0, (size_t)n * sizeof *fam);
+        if (rec)
+            rec->n = 0;
+        acc_add(&ac, lother, NULL, 0, head);
+        enumerate(&ec, 0, 0, 0.0);
+    }
     for (int c = 0; c < n; c++) {
         post[c] /= ac.total;
         fam[c] = head[c] == c ? fam[c] / ac.total : post[c];
     }
     *other = ac.other / ac.total;
-    free(pos), free(a), free(Q), free(A), free(head), free(e);
+    free(pos), free(a), free(E), free(Q), free(A), free(head), free(e);
     if (rec && !ac.oom) /* turn recorded log weights into posterior probabilities */
         for (int i = 0; i < rec->n; i++)
             rec->s[i].w = exp(rec->s[i].w - ac.max) / ac.total;
     return ac.oom ? -1 : 0;
 }
 
-int infer_run(const gl_kb *kb, const double *prior, const signed char *ev, int max_k, double *post,
-              double *fam, double *other)
+int infer_run(const gl_kb *kb, const double *prior, const signed char *ev, const double *w, int max_k,
+              double *post, double *fam, double *other)
 {
-    return run(kb, prior, ev, max_k, post, fam, other, NULL);
+    return run(kb, prior, ev, w, max_k, post, fam, other, NULL);
 }
 
-int infer_run_states(const gl_kb *kb, const double *prior, const signed char *ev, int max_k, double keep,
-                     infer_states *out)
+int infer_run_states(const gl_kb *kb, const double *prior, const signed char *ev, const double *w, int max_k,
+                     double keep, infer_states *out)
 {
     memset(out, 0, sizeof *out);
     int n = kb->ncond;
     double *post = malloc((size_t)n * sizeof *post), *fam = malloc((size_t)n * sizeof *fam), other;
-    int rc = post && fam ? run(kb, prior, ev, max_k, post, fam, &other, out) : -1;
+    int rc = post && fam ? run(kb, prior, ev, w, max_k, post, fam, &other, out) : -1;
     free(post);
     free(fam);
     if (rc < 0) {

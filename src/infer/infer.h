@@ -13,12 +13,17 @@ void infer_priors(const gl_kb *kb, const expr_ctx *ctx, double *prior);
  * finding, the finding that carries it instead, else -1. */
 void infer_evidence(const gl_kb *kb, const signed char *state, signed char *ev, int *via);
 
+/* Per-finding likelihood exponent: 1, or its correlation group's weight when
+ * two or more members of the group are known in ev (kb/correlations.tsv). */
+void infer_weights(const gl_kb *kb, const signed char *ev, double *w);
+
 /* Posterior marginals. post[c]: P(c present); fam[c]: P(any member of c's
  * umbrella family present) for umbrella heads, else post[c]; *other: P(pain
- * from a cause outside the knowledge base). max_k: at most this many
+ * from a cause outside the knowledge base). w: per-finding likelihood
+ * exponents (infer_weights) or NULL for all 1. max_k: at most this many
  * conditions coexist. Returns 0, or -1 when out of memory. */
-int infer_run(const gl_kb *kb, const double *prior, const signed char *ev, int max_k, double *post,
-              double *fam, double *other);
+int infer_run(const gl_kb *kb, const double *prior, const signed char *ev, const double *w, int max_k,
+              double *post, double *fam, double *other);
 
 /* Likelihood ratio the model gives finding f for condition c alone versus no
  * modelled cause: present -> P(f|c)/base, absent -> P(!f|c)/(1-base). */
@@ -30,12 +35,13 @@ double infer_lr(const gl_kb *kb, int c, int f, int present);
 typedef struct infer_item {
     int finding, row;  /* row: profile row of the condition, or -1 */
     signed char present;
-    double lr;         /* infer_lr() */
+    double lr;         /* infer_lr(), raised to the finding's weight */
+    double weight;     /* likelihood exponent used (1 unless correlated) */
 } infer_item;
 
 /* The known findings that move condition c, strongest first (|log lr|).
  * Returns the count written (at most max). */
-int infer_explain(const gl_kb *kb, int c, const signed char *ev, infer_item *out, int max);
+int infer_explain(const gl_kb *kb, int c, const signed char *ev, const double *w, infer_item *out, int max);
 
 /* Unknown findings whose absence would most lower c (smallest LR if absent). */
 int infer_weakeners(const gl_kb *kb, int c, const signed char *state, const int *via, infer_item *out,
@@ -64,6 +70,6 @@ typedef struct infer_states {
 /* Like infer_run, but keeps every state whose posterior is at least `keep`
  * (the rest, summing to `dropped`, are negligible by construction).
  * Free with infer_states_free. Returns 0, or -1 when out of memory. */
-int infer_run_states(const gl_kb *kb, const double *prior, const signed char *ev, int max_k, double keep,
-                     infer_states *out);
+int infer_run_states(const gl_kb *kb, const double *prior, const signed char *ev, const double *w, int max_k,
+                     double keep, infer_states *out);
 void infer_states_free(infer_states *st);

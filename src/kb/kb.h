@@ -50,6 +50,12 @@ typedef struct kb_composite {
     const char *source;
 } kb_composite;
 
+typedef struct kb_corr {
+    double weight;      /* likelihood exponent when 2+ members are known */
+    int *member, n;
+    const char *name, *source;
+} kb_corr;
+
 typedef struct kb_modifier {
     int cond;
     kb_expr *when;
@@ -92,6 +98,9 @@ struct gl_kb {
     int ncomp;
     kb_modifier *mod;
     int nmod;
+    kb_corr *corr;
+    int ncorr;
+    int *corr_of;       /* per finding: its correlation group or -1 */
     kb_redflag *flag;
     int nflag;
     kb_measure *meas;
@@ -125,6 +134,10 @@ typedef struct kb_table {
 bool kb_table_open(const gl_kb *kb, kb_table *t, const char *name, const char *header, gl_error *err);
 bool kb_table_next(kb_table *t, int want, gl_error *err);
 void kb_table_close(kb_table *t);
+
+/* The built-in knowledge base with file `name` replaced by `text` (a fuzz
+ * target drives the loader through this). Free with gl_kb_free. */
+gl_kb *kb_load_override(const char *name, const char *text, size_t len, gl_error *err);
 
 int kb_find(const gl_kb *kb, const char *id);      /* finding index or -1 */
 int kb_cond(const gl_kb *kb, const char *id);      /* condition index or -1 */

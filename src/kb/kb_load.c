@@ -20,6 +20,8 @@ const char *const kb_urgency_names[4] = {"routine", "soon", "urgent", "emergency
 typedef struct src {
     const char *dir;    /* NULL: embedded copy */
     uint32_t hash;      /* FNV-1a over every file read, for the version string */
+    const char *over_name, *over_text; /* one file's text replaced (fuzzing, tests) */
+    size_t over_len;
 } src;
 
 static char *read_whole(const char *path, size_t *len)
@@ -47,6 +49,14 @@ static char *read_whole(const char *path, size_t *len)
 static char *src_read(src *s, const char *name, size_t *len)
 {
     char *text = NULL;
+    if (s->over_name && !strcmp(name, s->over_name)) {
+        if ((text = malloc(s->over_len + 1))) {
+            memcpy(text, s->over_text, s->over_len);
+            text[s->over_len] = '\0';
+            *len = s->over_len;
+        }
+        return text;
+    }
     if (s->dir) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", s->dir, name);
@@ -740,6 +750,45 @@ static bool load_composites(src *s, gl_kb *kb, gl_error *err)
     return ok;
 }
 
+static bool load_correlations(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "correlations.tsv", "group\tweight\tfindings\tsource", true, err))
+        return table_close(&t), false;
+    kb->corr = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->corr);
+    kb->corr_of = arena_alloc(kb->A, (size_t)kb->nfind * sizeof(int));
+    bool ok = kb->corr && kb->corr_of;
+    for (int f = 0; ok && f < kb->nfind; f++)
+        kb->corr_of[f] = -1;
+    while (ok && table_next(&t, 4, err)) {
+        kb_corr *g = &kb->corr[kb->ncorr];
+        if (!parse_double(t.f[1], &g->weight) || !(g->weight > 0 && g->weight <= 1)) {
+            ok = kb_fail(&t, err, "weight", "\"%s\" must be a number in (0, 1]", t.f[1]);
+            break;
+        }
+        g->member = arena_alloc(kb->A, 64 * sizeof(int));
+        char *save = NULL;
+        for (char *tok = strtok_r(t.f[2], " ", &save); ok && tok; tok = strtok_r(NULL, " ", &save)) {
+            int f = kb_find(kb, tok);
+            if (f < 0 || g->n == 64 || kb->corr_of[f] >= 0)
+                ok = kb_fail(&t, err, "findings", "unknown, repeated or already grouped finding \"%s\"", tok);
+            else {
+                kb->corr_of[f] = kb->ncorr;
+                g->member[g->n++] = f;
+            }
+        }
+        if (ok && g->n < 2)
+            ok = kb_fail(&t, err, "findings", "%sa group needs two findings or more", "");
+        if (ok && (ok = get_source(&t, 3, &g->source, kb->A, err))) {
+            g->name = dup(kb, t.f[0]);
+            kb->ncorr++;
+        }
+    }
+    ok = ok && !err_pending(err);
+    table_close(&t);
+    return ok;
+}
+
 static bool load_modifiers(src *s, gl_kb *kb, gl_error *err)
 {
     table t;
@@ -917,7 +966,7 @@ static gl_kb *load(src *s, gl_error *out)
         return NULL;
     }
     bool ok = load_model(s, kb, &e) && load_conditions(s, kb, &e) && load_priors(s, kb, &e) &&
-              load_findings(s, kb, &e) && load_profiles(s, kb, &e) && load_composites(s, kb, &e) &&
+              load_findings(s, kb, &e) && load_profiles(s, kb, &e) && load_composites(s, kb, &e) && load_correlations(s, kb, &e) &&
               load_modifiers(s, kb, &e) && load_measurements(s, kb, &e) &&
               load_contradictions(s, kb, &e) && load_redflags(s, kb, &e);
     if (ok && !(kb->find_sorted = arena_alloc(kb->A, (size_t)kb->nfind * sizeof(int)))) {
@@ -947,7 +996,13 @@ static gl_kb *load(src *s, gl_error *out)
 
 gl_kb *gl_kb_load_builtin(gl_error *err)
 {
-    src s = {NULL, 2166136261u};
+    src s = {NULL, 2166136261u, NULL, NULL, 0};
+    return load(&s, err);
+}
+
+gl_kb *kb_load_override(const char *name, const char *text, size_t len, gl_error *err)
+{
+    src s = {NULL, 2166136261u, name, text, len};
     return load(&s, err);
 }
 
@@ -957,7 +1012,7 @@ gl_kb *gl_kb_load_dir(const char *dir, gl_error *err)
         err_set(err, GL_ERR_USAGE, NULL, 0, NULL, "no knowledge-base folder given");
         return NULL;
     }
-    src s = {dir, 2166136261u};
+    src s = {dir, 2166136261u, NULL, NULL, 0};
     return load(&s, err);
 }
 
@@ -991,7 +1046,7 @@ int gl_kb_same_family(const gl_kb *kb, int a, int b)
 /* ---- access for other subsystems (anatomy, plans, exercises) ---- */
 char *kb_file(const gl_kb *kb, const char *name, size_t *len)
 {
-    src s = {kb->dir, 0};
+    src s = {kb->dir, 0, NULL, NULL, 0};
     size_t l = 0;
     char *text = src_read(&s, name, &l);
     if (len)
@@ -1001,7 +1056,7 @@ char *kb_file(const gl_kb *kb, const char *name, size_t *len)
 
 bool kb_table_open(const gl_kb *kb, kb_table *t, const char *name, const char *header, gl_error *err)
 {
-    src s = {kb->dir, 0};
+    src s = {kb->dir, 0, NULL, NULL, 0};
     memset(err, 0, sizeof *err);
     return table_open(&s, t, name, header, true, err);
 }

@@ -112,52 +112,59 @@ static bool same_set(const int *a, const int *b)
     return true;
 }
 
-/* Marginals from state weights times P(answer | state). */
-static void marginals(work *w, int f, int answer, double *own, double *fam, double *other, double *total)
+/* Marginals after a yes (own1/fam1) and after a no (own0/fam0) in one pass:
+ * state weights times P(f | state) or 1 - P(f | state). */
+static void marginals(work *w, int f, double *o1, double *o0, double *t1, double *t0)
 {
     const gl_kb *kb = w->kb;
     int n = kb->ncond, nf = kb->nfind;
-    memset(own, 0, (size_t)n * sizeof *own);
-    memset(fam, 0, (size_t)n * sizeof *fam);
-    double b = kb->find[f].base, tot = 0, oth = 0;
+    memset(w->own1, 0, (size_t)n * sizeof *w->own1);
+    memset(w->fam1, 0, (size_t)n * sizeof *w->fam1);
+    memset(w->own0, 0, (size_t)n * sizeof *w->own0);
+    memset(w->fam0, 0, (size_t)n * sizeof *w->fam0);
+    double b = kb->find[f].base, tot1 = 0, tot0 = 0, oth1 = 0, oth0 = 0;
+    const double *link = kb->link + f;
     for (int i = 0; i < w->st.n; i++) {
         const infer_state *s = &w->st.s[i];
         double absent = 1 - b;
         for (int j = 0; j < s->k; j++)
-            absent *= 1 - kb->link[s->member[j] * nf + f];
-        double lw = s->w * (answer > 0 ? 1 - absent : absent);
-        tot += lw;
+            absent *= 1 - link[(size_t)s->member[j] * (size_t)nf];
+        double y = s->w * (1 - absent), no = s->w * absent;
+        tot1 += y;
+        tot0 += no;
         if (!s->k) {
-            oth += lw;
+            oth1 += y;
+            oth0 += no;
             continue;
         }
         int seen[7], ns = 0;
         for (int j = 0; j < s->k; j++) {
             int c = s->member[j], h = w->head[c];
-            own[c] += lw;
+            w->own1[c] += y;
+            w->own0[c] += no;
             bool dup = h < 0;
             for (int q = 0; q < ns && !dup; q++)
                 dup = seen[q] == h;
             if (!dup) {
                 seen[ns++] = h;
-                fam[h] += lw;
+                w->fam1[h] += y;
+                w->fam0[h] += no;
             }
         }
     }
     for (int c = 0; c < n; c++) {
-        own[c] /= tot;
-        fam[c] /= tot;
+        w->own1[c] /= tot1, w->fam1[c] /= tot1;
+        w->own0[c] /= tot0, w->fam0[c] /= tot0;
     }
-    *other = oth / tot;
-    *total = tot;
+    *o1 = oth1 / tot1, *o0 = oth0 / tot0;
+    *t1 = tot1, *t0 = tot0;
 }
 
 static void score(work *w, next_item *it, const int *cur3)
 {
     const gl_kb *kb = w->kb;
     double o1, o0, t1, t0;
-    marginals(w, it->finding, 1, w->own1, w->fam1, &o1, &t1);
-    marginals(w, it->finding, -1, w->own0, w->fam0, &o0, &t0);
+    marginals(w, it->finding, &o1, &o0, &t1, &t0);
     double p = t1 / (t1 + t0);
     double gain = h2(w->other) - p * h2(o1) - (1 - p) * h2(o0);
     it->up_yes = it->up_no = -1;
@@ -245,9 +252,16 @@ int next_rank(const gl_kb *kb, const expr_ctx *ctx, next_list *out)
         goto done;
     infer_priors(kb, ctx, prior);
     infer_evidence(kb, ctx->state, ev, NULL);
-    if (infer_run(kb, prior, ev, kb->max_k, w.own, w.fam, &w.other) < 0 ||
-        infer_run_states(kb, prior, ev, kb->max_k, 1e-6, &w.st) < 0)
+    double *wt = malloc((size_t)nf * sizeof *wt);
+    if (!wt)
         goto done;
+    infer_weights(kb, ev, wt);
+    if (infer_run(kb, prior, ev, wt, kb->max_k, w.own, w.fam, &w.other) < 0 ||
+        infer_run_states(kb, prior, ev, wt, kb->max_k, 1e-5, &w.st) < 0) {
+        free(wt);
+        goto done;
+    }
+    free(wt);
     for (int c = 0; c < n; c++)
         w.head[c] = kb->cond[c].family;
     top3(&w, w.own, w.fam, out->top3);

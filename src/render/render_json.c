@@ -7,6 +7,7 @@
 
 #include "assess/result.h"
 #include "infer/infer.h"
+#include "localize/localize.h"
 #include "render.h"
 
 #define DISCLAIMER "Decision support for clinicians, not a diagnosis. Verify every finding and probability " \
@@ -41,6 +42,8 @@ static json_t *row_json(const gl_kb *kb, const infer_item *it)
     json_object_set_new(o, "finding", json_string(f->id));
     json_object_set_new(o, "present", json_boolean(it->present));
     json_object_set_new(o, "lr", num(it->lr, 3));
+    if (it->weight != 1.0) /* a correlated finding counted in part (kb/correlations.tsv) */
+        json_object_set_new(o, "weight", num(it->weight, 2));
     json_object_set_new(o, "sensitivity", num(r->sens, 3));
     json_object_set_new(o, "specificity", isnan(r->spec) ? json_null() : num(r->spec, 3));
     if (!isnan(r->spec)) {
@@ -95,7 +98,7 @@ static json_t *condition_json(const gl_result *r, int c)
     json_object_set_new(o, "icd10", split_codes(k->icd10));
     json_object_set_new(o, "snomed_ct", split_codes(k->snomed));
     infer_item items[64];
-    int n = infer_explain(kb, c, r->ev, items, 64);
+    int n = infer_explain(kb, c, r->ev, r->w, items, 64);
     json_t *ev = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(ev, row_json(kb, &items[i]));
@@ -201,6 +204,7 @@ json_t *render_result_object(const gl_result *r)
     json_object_set_new(o, "other_cause_probability", num(r->other, 4));
     json_object_set_new(o, "outside_scope", json_boolean(r->outside_scope));
     json_object_set_new(o, "leading", leading_json(r));
+    json_object_set_new(o, "localization", localize_result_json(r)); /* reported, not in the posteriors */
     json_object_set_new(o, "contradictions", strings_json(r->contra, r->ncontra));
     json_object_set_new(o, "warnings", strings_json(r->warn, r->nwarn));
     json_object_set_new(o, "measurements", measurements_json(r));

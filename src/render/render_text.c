@@ -5,6 +5,7 @@
 
 #include "assess/result.h"
 #include "infer/infer.h"
+#include "localize/localize.h"
 #include "render.h"
 
 #define SHOW_CONDITIONS 10
@@ -95,11 +96,12 @@ static void red_flags(sbuf *b, const gl_result *r, const style *st)
 static void evidence_lines(sbuf *b, const gl_result *r, int c, const style *st)
 {
     infer_item it[SHOW_EVIDENCE];
-    int n = infer_explain(r->kb, c, r->ev, it, SHOW_EVIDENCE);
+    int n = infer_explain(r->kb, c, r->ev, r->w, it, SHOW_EVIDENCE);
     for (int i = 0; i < n; i++) {
         const kb_row *row = &r->kb->rows[it[i].row];
-        sb_printf(b, "        %s %-38s LR %5.2f  %s%s ", it[i].lr >= 1 ? "+" : "-",
-                  r->kb->find[it[i].finding].id, it[i].lr, st->dim, row->measured ? "measured:" : "estimate:");
+        sb_printf(b, "        %s %-38s LR %5.2f%s %s%s ", it[i].lr >= 1 ? "+" : "-",
+                  r->kb->find[it[i].finding].id, it[i].lr, it[i].weight < 1 ? "~" : " ", st->dim,
+                  row->measured ? "measured:" : "estimate:");
         clip(b, row->source, 60);
         sb_printf(b, "%s\n", st->off);
     }
@@ -152,7 +154,8 @@ static void differential(sbuf *b, const gl_result *r, const style *st)
         if (k->has_children && r->prob[c] >= 0.05)
             family_note(b, r, c);
     }
-    sb_printf(b, "     (* must not miss)  cause outside the knowledge base: %.0f%%\n\n", r->other * 100);
+    sb_printf(b, "     (* must not miss; LR~ correlated finding counted in part)  cause outside the knowledge base: "
+                 "%.0f%%\n\n", r->other * 100);
 }
 
 static void leading(sbuf *b, const gl_result *r, const style *st)
@@ -208,6 +211,7 @@ char *gl_result_text(const gl_result *r, int flags)
     header(&b, r, st);
     red_flags(&b, r, st);
     differential(&b, r, st);
+    localize_result_text(&b, r, flags & GL_RENDER_COLOR); /* src/localize: reported, not in the posteriors */
     leading(&b, r, st);
     notes(&b, r);
     return sb_take(&b);

@@ -1,0 +1,58 @@
+/* cli_localize.c - `gluteal localize [--json] [--pretty] CASE`: which root,
+ * plexus or peripheral nerve lesion best explains the neurological findings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int print_localization(const gl_localization *l, bool json, bool pretty)
+{
+    char *out = json ? gl_localization_json(l, pretty ? GL_RENDER_PRETTY : 0)
+                     : gl_localization_text(l, cli_color(stdout) ? GL_RENDER_COLOR : 0);
+    if (!out) {
+        fprintf(stderr, "gluteal: out of memory while rendering\n");
+        return 2;
+    }
+    fputs(out, stdout);
+    if (json)
+        fputc('\n', stdout);
+    free(out);
+    return 0;
+}
+
+int cli_localize(cli_args *a)
+{
+    bool json = false, pretty = false;
+    const char *path = NULL;
+    for (int i = 0; i < a->argc; i++) {
+        if (!strcmp(a->argv[i], "--json"))
+            json = true;
+        else if (!strcmp(a->argv[i], "--pretty"))
+            pretty = json = true;
+        else if (a->argv[i][0] == '-' && a->argv[i][1])
+            return cli_usage_error("localize: unknown option \"%s\"", a->argv[i]);
+        else if (path)
+            return cli_usage_error("localize: one case at a time (extra \"%s\")", a->argv[i]);
+        else
+            path = a->argv[i];
+    }
+    if (!path)
+        return cli_usage_error("%s", "localize: give a case file, or - for standard input");
+    gl_kb *kb = cli_load_kb(a->kb_dir);
+    if (!kb)
+        return 2;
+    gl_error err;
+    int rc = 2;
+    gl_case *c = gl_case_read_file(kb, path, &err);
+    gl_localization *l = c ? gl_localize(kb, c, &err) : NULL;
+    if (!l)
+        fprintf(stderr, "gluteal: %s\n", err.msg);
+    else
+        rc = print_localization(l, json, pretty);
+    gl_localization_free(&l);
+    gl_case_free(&c);
+    gl_kb_free(&kb);
+    if (fflush(stdout) != 0)
+        rc = 2;
+    return rc;
+}

@@ -133,6 +133,7 @@ int main(int argc, char **argv)
     const char *kbdir = NULL, *dir = NULL;
     int quick = 0;
     const char *only = "";
+    int limit = 4096;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--kb") && i + 1 < argc)
             kbdir = argv[++i];
@@ -140,6 +141,8 @@ int main(int argc, char **argv)
             quick = 1;
         else if (!strcmp(argv[i], "--only") && i + 1 < argc)
             only = argv[++i];
+        else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
+            limit = atoi(argv[++i]);
         else
             dir = argv[i];
     }
@@ -156,7 +159,7 @@ int main(int argc, char **argv)
     }
     double load_ms = (now_us() - t0) / 1000;
     static text cases[4096];
-    int nc = load_cases(dir, cases, 4096);
+    int nc = load_cases(dir, cases, limit > 0 && limit < 4096 ? limit : 4096);
     printf("knowledge base %s (%s): %d conditions, loaded in %.1f ms; %d cases from %s\n", gl_kb_version(kb),
            kbdir ? kbdir : "built in", gl_kb_condition_count(kb), load_ms, nc, dir);
     if (!nc)

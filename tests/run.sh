@@ -75,11 +75,22 @@ rc=$?
 cat "$tmp/eval" | tail -4
 [ $rc -eq 0 ] && ok || { bad "vignette accuracy below thresholds"; cat "$tmp/eval"; }
 
-# 7. usage errors
+# 7. batch mode: one result per line, bad lines reported by number and skipped
+{ for f in tests/vignettes/*.json; do tr -d '\n' <"$f"; echo; done
+  echo '{"format": "gluteal-case/1", bad'; echo
+  echo '{"format":"gluteal-case/1","patient":{"age":40,"sex":"male"},"findings":{"ex_weaknes_ehl":true}}'; } >"$tmp/in.ndjson"
+n=$(ls tests/vignettes/*.json | wc -l)
+"$G" assess --batch "$tmp/in.ndjson" -o "$tmp/out.ndjson" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$tmp/out.ndjson")" -eq "$n" ] && grep -q "line $((n + 1))" "$tmp/err" &&
+  grep -q "line $((n + 3)).*did you mean ex_weakness_ehl" "$tmp/err" && sanitizer_clean "$tmp/err" &&
+  python3 -c 'import json,sys; [json.loads(l)["batch_line"] for l in open(sys.argv[1])]' "$tmp/out.ndjson" &&
+  ok || { bad "batch mode (rc $rc)"; cat "$tmp/err"; }
+
+# 8. usage errors
 "$G" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown command exit 2"
 "$G" assess >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "assess without a case exit 2"
 
-# 8. each subsystem's own test script (tests/run_*.sh BUILD_DIR), ending with "N passed, N failed"
+# 9. each subsystem's own test script (tests/run_*.sh BUILD_DIR), ending with "N passed, N failed"
 for t in tests/run_*.sh; do
   [ -e "$t" ] || continue
   bash "$t" "$B" >"$tmp/sub.out" 2>&1; rc=$?

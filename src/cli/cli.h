@@ -22,6 +22,7 @@ gl_kb *cli_load_kb(const char *dir);
 bool cli_color(FILE *f);
 
 int cli_assess(cli_args *a);
+int cli_batch(const gl_kb *kb, const char *in_path, const char *out_path);
 int cli_eval(cli_args *a);
 int cli_kb(cli_args *a);
 int cli_localize(cli_args *a); /* cli_localize.c */

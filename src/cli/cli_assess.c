@@ -7,9 +7,13 @@
 int cli_assess(cli_args *a)
 {
     bool json = false, pretty = false;
-    const char *path = NULL;
+    const char *path = NULL, *batch = NULL, *out = NULL;
     for (int i = 0; i < a->argc; i++) {
-        if (!strcmp(a->argv[i], "--json"))
+        if (!strcmp(a->argv[i], "--batch") && i + 1 < a->argc)
+            batch = a->argv[++i];
+        else if (!strcmp(a->argv[i], "-o") && i + 1 < a->argc)
+            out = a->argv[++i];
+        else if (!strcmp(a->argv[i], "--json"))
             json = true;
         else if (!strcmp(a->argv[i], "--pretty"))
             pretty = json = true;
@@ -19,6 +23,14 @@ int cli_assess(cli_args *a)
             return cli_usage_error("assess: one case at a time (extra \"%s\")", a->argv[i]);
         else
             path = a->argv[i];
+    }
+    if (batch) {
+        if (path)
+            return cli_usage_error("assess: --batch takes the input itself (extra \"%s\")", path);
+        gl_kb *kb = cli_load_kb(a->kb_dir);
+        int rc = kb ? cli_batch(kb, batch, out) : 2;
+        gl_kb_free(&kb);
+        return rc;
     }
     if (!path)
         return cli_usage_error("%s", "assess: give a case file, or - for standard input");
@@ -38,16 +50,16 @@ int cli_assess(cli_args *a)
         fprintf(stderr, "gluteal: %s\n", err.msg);
         rc = 2;
     } else {
-        char *out = json ? gl_result_json(r, pretty ? GL_RENDER_PRETTY : 0)
-                         : gl_result_text(r, cli_color(stdout) ? GL_RENDER_COLOR : 0);
-        if (!out) {
+        char *text = json ? gl_result_json(r, pretty ? GL_RENDER_PRETTY : 0)
+                          : gl_result_text(r, cli_color(stdout) ? GL_RENDER_COLOR : 0);
+        if (!text) {
             fprintf(stderr, "gluteal: out of memory while rendering\n");
             rc = 2;
         } else {
-            fputs(out, stdout);
+            fputs(text, stdout);
             if (json)
                 fputc('\n', stdout);
-            free(out);
+            free(text);
         }
     }
     gl_result_free(&r);

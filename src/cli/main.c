@@ -15,6 +15,8 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  assess [--json] [--pretty] CASE   ranked differential, red flags, evidence (CASE '-' = stdin)\n"
+    "  assess --batch FILE.ndjson [-o OUT]  one case per line in, one result per line out;\n"
+    "                                    bad lines reported with their number and skipped\n"
     "  eval [--min-top1 F] [--min-top3 F] [--min-red-flag-sensitivity F] DIR\n"
     "                                    accuracy over every case file with an \"expected\" block\n"
     "  kb [CONDITION|FINDING]            list the knowledge base, or one entry's evidence table\n"

@@ -222,8 +222,10 @@ static void acc_add(acc *a, double logw, const int *members, int k, const int *h
 /* Linear-domain accumulation (weights already relative to a common reference). */
 static void acc_add_linear(acc *a, double w, const int *members, int k, const int *head)
 {
-    if (a->rec)
-        record(a, w > 0 ? log(w) : -INFINITY, members, k);
+    /* record only states that can matter: below 1e-13 of the running total a
+     * state is far under any keep threshold (keeps memory flat on huge KBs) */
+    if (a->rec && (k == 0 || w > 1e-13 * a->total))
+        record(a, log(w), members, k);
     a->total += w;
     int seen[8], nseen = 0;
     for (int i = 0; i < k; i++) {

@@ -62,7 +62,7 @@ for c in $(tail -n +2 tests/spec/conditions.tsv | cut -f1); do
 done
 
 # 5. knowledge base: audit passes, browser works, typos get suggestions
-"$G" kb audit >"$tmp/audit" 2>&1 && ok || { bad "kb audit"; cat "$tmp/audit"; }
+"$G" kb audit --strict >"$tmp/audit" 2>&1 && ok || { bad "kb audit"; cat "$tmp/audit"; }
 "$G" kb >/dev/null && ok || bad "kb listing"
 "$G" kb ex_weakness_ehl | grep -q lumbosacral_radiculopathy && ok || bad "kb finding view"
 "$G" kb piriformis >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] && grep -q 'did you mean piriformis_syndrome' "$tmp/err" && ok || bad "kb typo suggestion"

@@ -220,7 +220,7 @@ static bool parse_measurements(pctx *p, json_t *root)
             return fail(p, GL_ERR_INVALID, "measurements", key, "unknown measurement; known: %s%s", known, "");
         }
         const kb_measure *km = &p->kb->meas[m];
-        double d;
+        double d = 0;
         if (!get_number(p, ms, "measurements", key, true, km->min, km->max, &d, NULL))
             return false;
         p->c->meas[p->c->nmeas].meas = m;

@@ -199,9 +199,9 @@ int cli_interview(cli_args *a)
             else if (!strcmp(o, "--simulate"))
                 sim = v;
             else if (!strcmp(o, "--min-top3"))
-                min3 = atof(v);
+                min3 = strtod(v, NULL);
             else
-                maxmed = atof(v);
+                maxmed = strtod(v, NULL);
         } else if (o[0] == '-' && o[1])
             return cli_usage_error("interview: unknown or incomplete option \"%s\"", o);
         else

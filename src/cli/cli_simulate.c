@@ -77,7 +77,7 @@ int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_m
     DIR *d = opendir(dir);
     if (!d)
         return cli_usage_error("interview: cannot read the folder \"%s\"", dir);
-    char *names[1024];
+    char *names[1024] = {0};
     int n = 0;
     struct dirent *e;
     while ((e = readdir(d)) && n < 1024) {
@@ -87,7 +87,7 @@ int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_m
     }
     closedir(d);
     qsort(names, (size_t)n, sizeof *names, cmp_str);
-    int cases = 0, hits = 0, counts[1024], ncounts = 0;
+    int cases = 0, hits = 0, counts[1024] = {0}, ncounts = 0;
     printf("simulated interviews over %s (start: age, sex, side, buttock pain)\n", dir);
     for (int i = 0; i < n; i++) {
         char path[2048];
@@ -110,7 +110,8 @@ int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_m
         free(names[i]);
     }
     qsort(counts, (size_t)ncounts, sizeof *counts, cmp_int);
-    double median = !ncounts ? 0 : ncounts % 2 ? counts[ncounts / 2] : (counts[ncounts / 2 - 1] + counts[ncounts / 2]) / 2.0;
+    int mid = ncounts / 2;
+    double median = !ncounts ? 0.0 : ncounts % 2 ? (double)counts[mid] : ((double)counts[mid - 1] + counts[mid]) / 2.0;
     double rate = cases ? (double)hits / cases : 0;
     printf("expected diagnosis in the top three: %d/%d = %.1f%%; median questions to reach it: %.1f\n", hits, cases,
            100 * rate, median);

@@ -230,6 +230,8 @@ kb_expr *expr_parse(const gl_kb *kb, arena *A, const char *text, const char **wh
     }
     if (!e && why)
         *why = p.why ? p.why : "invalid expression";
+    /* the tree lives in the arena, not in the parser state p */
+    // cppcheck-suppress returnDanglingLifetime
     return e;
 }
 

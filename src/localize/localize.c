@@ -175,7 +175,7 @@ static bool alloc_arrays(gl_localization *l, const signed char *state, const cha
     l->state = malloc((size_t)l->kb->nfind);
     l->p = malloc(nh * (nu ? nu : 1) * sizeof *l->p);
     l->best = malloc(nh * (nu ? nu : 1) * sizeof *l->best);
-    l->logl = malloc(nh * sizeof *l->logl);
+    l->logl = calloc(nh, sizeof *l->logl); /* every entry is set in score(); zeroed for the analyser */
     l->share = malloc(nh * sizeof *l->share);
     l->order = malloc(nh * sizeof *l->order);
     l->case_id = case_id ? strdup(case_id) : NULL;

@@ -47,11 +47,11 @@ static int stage_of(const kb_finding *f)
  * counts as a red-flag question when turning it on makes the rule fire. */
 static void red_flag_questions(const gl_kb *kb, const expr_ctx *ctx, int *urg)
 {
+    for (int f = 0; f < kb->nfind; f++) /* set first: an allocation failure leaves "no red flag" */
+        urg[f] = -1;
     signed char *probe = malloc((size_t)kb->nfind);
     if (!probe)
         return;
-    for (int f = 0; f < kb->nfind; f++)
-        urg[f] = -1;
     for (int r = 0; r < kb->nflag; r++) {
         expr_ctx x = *ctx;
         x.post = NULL;

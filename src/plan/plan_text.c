@@ -201,8 +201,11 @@ static void programme(sbuf *b, const gl_plan *p)
 {
     int c = plan_handout_condition(p->r, -1);
     const plan_handout *h = &p->pk->ho[c];
-    static const char *const policy[] = {"home exercise programme", "no home programme until the clinician "
-                                         "or physiotherapist clears it", "tests first, no exercise programme"};
+    static const char *const policy[] = {
+        "home exercise programme",
+        "no home programme until the clinician or physiotherapist clears it",
+        "tests first, no exercise programme",
+    };
     bool home = h->policy == POLICY_HOME && p->r->urgency < URG_URGENT;
     sb_printf(b, "\nPATIENT HANDOUT (%s): %s\n", p->r->kb->cond[c].id,
               home ? policy[POLICY_HOME] : policy[h->policy == POLICY_HOME ? POLICY_URGENT : h->policy]);

@@ -69,7 +69,7 @@ static void red_flags(sbuf *b, const gl_result *r, const style *st)
     char up[16];
     const char *u = kb_urgency_names[r->urgency];
     size_t i = 0;
-    for (; u[i] && i < sizeof up - 1; i++)
+    for (; i < sizeof up - 1 && u[i]; i++)
         up[i] = (char)(u[i] - 32);
     up[i] = '\0';
     sb_printf(b, "%s!! RED FLAGS - URGENCY: %s%s\n", st->red, up, st->off);

@@ -65,7 +65,12 @@ void sb_putn(sbuf *b, const char *s, size_t n)
         b->p = p;
         b->cap = cap;
     }
-    memcpy(b->p + b->len, s, n);
+    if (!b->p) { /* unreachable (n + 1 > 0 forces an allocation); keeps analysers sure */
+        b->failed = true;
+        return;
+    }
+    if (n)
+        memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
 }

@@ -3,6 +3,7 @@
 #ifndef GL_KB_H
 #define GL_KB_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -113,7 +114,21 @@ struct gl_kb {
     const char *model_source[5];
     const char *dir;    /* folder it was loaded from, NULL for the built-in copy */
     char version[32];
+    /* derived tables other subsystems build once per knowledge base (kb_cache) */
+    pthread_mutex_t cache_lock;
+    void *cache[4];
+    void (*cache_free[4])(void *);
+    gl_error cache_err[4];
 };
+
+/* ---- per-knowledge-base cache of derived tables (anatomy, plans) ----
+ * Returns the slot's object, building it on first use with build(kb, err);
+ * thread-safe (the server shares one gl_kb across threads). A failed build
+ * is remembered: every later call returns NULL with the same error. The
+ * object is freed with the knowledge base through destroy. */
+enum { KB_CACHE_ANATOMY, KB_CACHE_PLAN, KB_NCACHE };
+void *kb_cache(const gl_kb *kb, int slot, void *(*build)(const gl_kb *, gl_error *), void (*destroy)(void *),
+               gl_error *err);
 
 /* ---- reading further knowledge files (anatomy/, plan/ ...) ----
  * Files come from the same place as the loaded knowledge base (folder or the

@@ -960,6 +960,8 @@ static gl_kb *load(src *s, gl_error *out)
     gl_error e;
     memset(&e, 0, sizeof e);
     gl_kb *kb = calloc(1, sizeof *kb);
+    if (kb)
+        pthread_mutex_init(&kb->cache_lock, NULL);
     if (!kb || !(kb->A = arena_new())) {
         free(kb);
         err_set(out, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory");
@@ -1016,10 +1018,36 @@ gl_kb *gl_kb_load_dir(const char *dir, gl_error *err)
     return load(&s, err);
 }
 
+void *kb_cache(const gl_kb *ckb, int slot, void *(*build)(const gl_kb *, gl_error *), void (*destroy)(void *),
+               gl_error *err)
+{
+    if (slot < 0 || slot >= KB_NCACHE) {
+        err_set(err, GL_ERR_USAGE, NULL, 0, NULL, "no such cache slot");
+        return NULL;
+    }
+    gl_kb *kb = (gl_kb *)(uintptr_t)ckb; /* the cache is the one mutable part, behind its lock */
+    pthread_mutex_lock(&kb->cache_lock);
+    if (!kb->cache[slot] && kb->cache_err[slot].code == GL_OK) {
+        kb->cache[slot] = build(ckb, &kb->cache_err[slot]);
+        kb->cache_free[slot] = destroy;
+        if (!kb->cache[slot] && kb->cache_err[slot].code == GL_OK)
+            err_set(&kb->cache_err[slot], GL_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    }
+    void *obj = kb->cache[slot];
+    if (!obj && err)
+        *err = kb->cache_err[slot];
+    pthread_mutex_unlock(&kb->cache_lock);
+    return obj;
+}
+
 void gl_kb_free(gl_kb **kb)
 {
     if (!kb || !*kb)
         return;
+    for (int i = 0; i < KB_NCACHE; i++)
+        if ((*kb)->cache[i] && (*kb)->cache_free[i])
+            (*kb)->cache_free[i]((*kb)->cache[i]);
+    pthread_mutex_destroy(&(*kb)->cache_lock);
     arena_free((*kb)->A);
     free(*kb);
     *kb = NULL;

@@ -185,6 +185,15 @@ static bool alloc_arrays(gl_localization *l, const signed char *state, const cha
     return true;
 }
 
+/* The anatomy tables are parsed once per knowledge base (kb_cache). */
+static void *build_anatomy(const gl_kb *kb, gl_error *err) { return anatomy_load(kb, err); }
+
+static void destroy_anatomy(void *p)
+{
+    loc_anatomy *an = p;
+    anatomy_free(&an);
+}
+
 gl_localization *localize_state(const gl_kb *kb, const signed char *state, const char *case_id, gl_error *err)
 {
     gl_localization *l = calloc(1, sizeof *l);
@@ -193,7 +202,7 @@ gl_localization *localize_state(const gl_kb *kb, const signed char *state, const
         return NULL;
     }
     l->kb = kb;
-    if (!(l->an = anatomy_load(kb, err))) {
+    if (!(l->an = kb_cache(kb, KB_CACHE_ANATOMY, build_anatomy, destroy_anatomy, err))) {
         gl_localization_free(&l);
         return NULL;
     }
@@ -295,8 +304,7 @@ void gl_localization_free(gl_localization **lp)
 {
     if (!lp || !*lp)
         return;
-    gl_localization *l = *lp;
-    anatomy_free(&l->an);
+    gl_localization *l = *lp; /* l->an belongs to the knowledge base's cache */
     free(l->case_id);
     free(l->state);
     free(l->use);

@@ -188,6 +188,15 @@ int plan_handout_condition(const gl_result *r, int condition)
     return top;
 }
 
+/* The plan tables are parsed once per knowledge base (kb_cache). */
+static void *build_plan_kb(const gl_kb *kb, gl_error *err) { return plan_kb_load(kb, err); }
+
+static void destroy_plan_kb(void *p)
+{
+    plan_kb *pk = p;
+    plan_kb_free(&pk);
+}
+
 gl_plan *gl_plan_make(const gl_result *r, gl_error *err)
 {
     gl_error local;
@@ -203,7 +212,7 @@ gl_plan *gl_plan_make(const gl_result *r, gl_error *err)
         return NULL;
     }
     p->r = r;
-    if (!(p->pk = plan_kb_load(r->kb, err))) {
+    if (!(p->pk = kb_cache(r->kb, KB_CACHE_PLAN, build_plan_kb, destroy_plan_kb, err))) {
         free(p);
         return NULL;
     }
@@ -218,7 +227,6 @@ void gl_plan_free(gl_plan **p)
 {
     if (!p || !*p)
         return;
-    plan_kb_free(&(*p)->pk);
-    free(*p);
+    free(*p); /* (*p)->pk belongs to the knowledge base's cache */
     *p = NULL;
 }

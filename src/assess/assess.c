@@ -85,6 +85,11 @@ static bool copy_case(gl_result *r, const gl_case *c)
     memcpy(r->state, c->state, nf);
     if (c->nmeas)
         memcpy(r->meas, c->meas, (size_t)c->nmeas * sizeof *r->meas);
+    if (!(r->mined = calloc((size_t)c->nmined + 1, sizeof *r->mined)))
+        return false;
+    if (c->nmined)
+        memcpy(r->mined, c->mined, (size_t)c->nmined * sizeof *r->mined);
+    r->nmined = c->nmined;
     r->nmeas = c->nmeas;
     return true;
 }
@@ -128,7 +133,7 @@ void gl_result_free(gl_result **rp)
     for (int i = 0; r->warn && i < r->nwarn; i++)
         free(r->warn[i]);
     free(r->contra), free(r->warn), free(r->case_id), free(r->state), free(r->ev), free(r->via), free(r->w);
-    free(r->prior), free(r->post), free(r->prob), free(r->order), free(r->flags), free(r->meas);
+    free(r->prior), free(r->post), free(r->prob), free(r->order), free(r->flags), free(r->meas), free(r->mined);
     free(r);
     *rp = NULL;
 }

@@ -26,6 +26,8 @@ struct gl_result {
     int ncontra, nwarn;
     case_measure *meas;
     int nmeas;
+    struct case_mined *mined; /* findings read from the note */
+    int nmined;
 };
 
 /* expr_ctx for this result (posteriors included). */

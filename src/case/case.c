@@ -488,7 +488,10 @@ gl_case *gl_case_parse(const gl_kb *kb, const char *text, size_t len, const char
     json_decref(root);
     if (ok) {
         memcpy(c->state, c->given, (size_t)kb->nfind);
-        ok = apply_measurements(&p) && apply_age(&p) && apply_side(&p) && check_contradictions(&p);
+        ok = apply_measurements(&p) && apply_age(&p) && apply_side(&p);
+        if (ok && case_mine_note(c) < 0)
+            ok = fail(&p, GL_ERR_NOMEM, NULL, NULL, "out of memory%s%s", "", "");
+        ok = ok && check_contradictions(&p);
     }
     if (!ok)
         gl_case_free(&c);
@@ -549,6 +552,7 @@ void gl_case_free(gl_case **cp)
     free(c->file);
     free(c->expected);
     free(c->acceptable);
+    free(c->mined);
     free(c);
     *cp = NULL;
 }

@@ -26,8 +26,14 @@ struct gl_case {
     int ncontra;
     char **warn;     /* accepted but noteworthy: unknown optional fields */
     int nwarn;
+    struct case_mined { int finding, value, phrase; } *mined; /* from the note */
+    int nmined;
     int *expected, nexpected, *acceptable, nacceptable, expected_rf;
 };
+
+/* Set findings the note states and the case does not (note.c); returns the
+ * count, or -1 when out of memory. */
+int case_mine_note(gl_case *c);
 
 /* Line (1-based) of key k1 at the top level, or of k2 inside k1 when k2 is not
  * NULL; 0 when not found. Used only to name lines in error messages. */

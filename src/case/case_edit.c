@@ -50,7 +50,10 @@ gl_case *gl_case_clone(const gl_case *c)
     d->warn = clone_strings(c->warn, c->nwarn);
     d->expected = clone_ints(c->expected, c->nexpected);
     d->acceptable = clone_ints(c->acceptable, c->nacceptable);
-    if (!d->given || !d->state || !d->meas || !d->contra || !d->warn || !d->expected || !d->acceptable) {
+    d->mined = calloc((size_t)c->nmined + 1, sizeof *d->mined);
+    if (d->mined && c->nmined)
+        memcpy(d->mined, c->mined, (size_t)c->nmined * sizeof *d->mined);
+    if (!d->given || !d->state || !d->meas || !d->contra || !d->warn || !d->expected || !d->acceptable || !d->mined) {
         gl_case_free(&d);
         return NULL;
     }

@@ -78,6 +78,11 @@ typedef struct kb_measure {
     int finding, op;
 } kb_measure;
 
+typedef struct kb_phrase {
+    int finding, value;  /* value 1: the phrase means present; -1: absent */
+    const char *text;    /* lower case */
+} kb_phrase;
+
 typedef struct kb_contra {
     bool sex;           /* true: finding a impossible for sex b (0 female, 1 male) */
     int a, b;
@@ -108,6 +113,8 @@ struct gl_kb {
     int nmeas;
     kb_contra *contra;
     int ncontra;
+    kb_phrase *phrase;  /* note mining (kb/note_phrases.tsv) */
+    int nphrase;
     int max_k;
     double size_prior[8];  /* P(exactly k conditions present), k = 1..max_k */
     double other_prior, scope_other, scope_top;

@@ -884,6 +884,38 @@ static bool load_contradictions(src *s, gl_kb *kb, gl_error *err)
     return ok;
 }
 
+static bool load_phrases(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "note_phrases.tsv", "finding_id\tvalue\tphrase\tsource", true, err))
+        return table_close(&t), false;
+    kb->phrase = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->phrase);
+    bool ok = kb->phrase != NULL;
+    while (ok && table_next(&t, 4, err)) {
+        kb_phrase *p = &kb->phrase[kb->nphrase];
+        p->finding = kb_find(kb, t.f[0]);
+        bool lower = *t.f[2] != '\0';
+        for (const char *c = t.f[2]; *c; c++)
+            lower &= !(*c >= 'A' && *c <= 'Z');
+        if (p->finding < 0)
+            ok = kb_fail(&t, err, "finding_id", "unknown finding \"%s\"", t.f[0]);
+        else if (strcmp(t.f[1], "1") && strcmp(t.f[1], "-1"))
+            ok = kb_fail(&t, err, "value", "\"%s\" must be 1 or -1", t.f[1]);
+        else if (!lower)
+            ok = kb_fail(&t, err, "phrase", "\"%s\" must be non-empty lower-case text", t.f[2]);
+        else {
+            const char *src_text = NULL;
+            ok = get_source(&t, 3, &src_text, kb->A, err);
+            p->value = atoi(t.f[1]);
+            p->text = dup(kb, t.f[2]);
+            kb->nphrase += ok;
+        }
+    }
+    ok = ok && !err_pending(err);
+    table_close(&t);
+    return ok;
+}
+
 static bool load_redflags(src *s, gl_kb *kb, gl_error *err)
 {
     table t;
@@ -970,7 +1002,7 @@ static gl_kb *load(src *s, gl_error *out)
     bool ok = load_model(s, kb, &e) && load_conditions(s, kb, &e) && load_priors(s, kb, &e) &&
               load_findings(s, kb, &e) && load_profiles(s, kb, &e) && load_composites(s, kb, &e) && load_correlations(s, kb, &e) &&
               load_modifiers(s, kb, &e) && load_measurements(s, kb, &e) &&
-              load_contradictions(s, kb, &e) && load_redflags(s, kb, &e);
+              load_contradictions(s, kb, &e) && load_phrases(s, kb, &e) && load_redflags(s, kb, &e);
     if (ok && !(kb->find_sorted = arena_alloc(kb->A, (size_t)kb->nfind * sizeof(int)))) {
         err_set(&e, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory");
         ok = false;

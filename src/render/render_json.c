@@ -208,6 +208,12 @@ json_t *render_result_object(const gl_result *r)
     json_object_set_new(o, "contradictions", strings_json(r->contra, r->ncontra));
     json_object_set_new(o, "warnings", strings_json(r->warn, r->nwarn));
     json_object_set_new(o, "measurements", measurements_json(r));
+    json_t *mined = json_array(); /* findings read from the note, with the phrase that gave each */
+    for (int i = 0; i < r->nmined; i++)
+        json_array_append_new(mined, json_pack("{s:s, s:b, s:s}", "finding", kb->find[r->mined[i].finding].id,
+                                               "present", r->mined[i].value > 0, "phrase",
+                                               kb->phrase[r->mined[i].phrase].text));
+    json_object_set_new(o, "note_findings", mined);
     return o;
 }
 

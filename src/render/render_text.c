@@ -186,6 +186,13 @@ static void leading(sbuf *b, const gl_result *r, const style *st)
 
 static void notes(sbuf *b, const gl_result *r)
 {
+    if (r->nmined) {
+        sb_puts(b, "Read from the note (check them; entered findings always win):");
+        for (int i = 0; i < r->nmined; i++)
+            sb_printf(b, "%s %s %s (\"%s\")", i ? "," : "", r->kb->find[r->mined[i].finding].id,
+                      r->mined[i].value > 0 ? "present" : "absent", r->kb->phrase[r->mined[i].phrase].text);
+        sb_puts(b, "\n");
+    }
     for (int i = 0; i < r->ncontra; i++)
         sb_printf(b, "CONTRADICTION: %s\n", r->contra[i]);
     for (int i = 0; i < r->nwarn; i++)

@@ -54,6 +54,23 @@ void test_case_parse(void)
     gl_case_free(&c);
     /* an oversized input is refused before parsing */
     CHECK(gl_case_parse(kb, "{}", GL_MAX_CASE_BYTES + 1, "big.json", &err) == NULL && err.code == GL_ERR_TOO_LARGE);
+    /* the note: phrases found, negation within the clause, entered findings win, reported */
+    c = parse(kb, "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 30, \"sex\": \"female\"},"
+                  " \"findings\": {\"sx_pain_posterior_thigh\": false},"
+                  " \"note\": \"Groin pain for a month. She denies numbness or fever, but has night pain;"
+                  " pain spreads to the back of the thigh. No history of cancer.\"}", &err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK(c->state[kb_find(kb, "sx_pain_groin")] == 1);
+        CHECK(c->state[kb_find(kb, "sx_paresthesia_leg")] == -1); /* "denies numbness" */
+        CHECK(c->state[kb_find(kb, "sx_fever")] == -1);
+        CHECK(c->state[kb_find(kb, "sx_night_pain")] == 1);        /* after "but": not negated */
+        CHECK(c->state[kb_find(kb, "hx_cancer")] == -1);
+        CHECK(c->state[kb_find(kb, "sx_pain_posterior_thigh")] == -1); /* entered finding wins */
+        CHECK(c->given[kb_find(kb, "sx_pain_groin")] == 0);         /* mined, not entered */
+        CHECK(c->nmined == 5);
+        gl_case_free(&c);
+    }
     /* line finder */
     const char *t = "{\n\"a\": 1,\n\"findings\": {\n \"x\": true,\n \"y\": false\n}}";
     CHECK(case_locate(t, strlen(t), "findings", "y") == 5);

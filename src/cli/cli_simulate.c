@@ -55,7 +55,7 @@ static int replay(const gl_kb *kb, const gl_case *full, int expected, bool *fina
     int reached = in_top3(kb, gl_interview_case(iv), expected) ? 0 : -1;
     const char *q;
     bool trace = getenv("GLUTEAL_TRACE") != NULL;
-    while ((q = gl_interview_next(iv)) && gl_interview_asked(iv) < 60) {
+    while ((q = gl_interview_next(iv)) && gl_interview_asked(iv) < 90) {
         int v = gl_case_finding(full, q);
         if (trace)
             printf("    Q%d %s -> %s\n", gl_interview_asked(iv) + 1, q, v > 0 ? "yes" : v < 0 ? "no" : "unknown");

@@ -115,6 +115,7 @@ struct gl_kb {
     int ncontra;
     kb_phrase *phrase;  /* note mining (kb/note_phrases.tsv) */
     int nphrase;
+    bool *screen;       /* per finding: part of the core consultation (kb/screen.tsv) */
     int max_k;
     double size_prior[8];  /* P(exactly k conditions present), k = 1..max_k */
     double other_prior, scope_other, scope_top;

@@ -916,6 +916,26 @@ static bool load_phrases(src *s, gl_kb *kb, gl_error *err)
     return ok;
 }
 
+static bool load_screen(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "screen.tsv", "finding_id\tsource", true, err))
+        return table_close(&t), false;
+    kb->screen = arena_alloc(kb->A, (size_t)kb->nfind * sizeof *kb->screen);
+    bool ok = kb->screen != NULL;
+    while (ok && table_next(&t, 2, err)) {
+        int f = kb_find(kb, t.f[0]);
+        const char *why = NULL;
+        if (f < 0)
+            ok = kb_fail(&t, err, "finding_id", "unknown finding \"%s\"", t.f[0]);
+        else if ((ok = get_source(&t, 1, &why, kb->A, err)))
+            kb->screen[f] = true;
+    }
+    ok = ok && !err_pending(err);
+    table_close(&t);
+    return ok;
+}
+
 static bool load_redflags(src *s, gl_kb *kb, gl_error *err)
 {
     table t;
@@ -1002,7 +1022,8 @@ static gl_kb *load(src *s, gl_error *out)
     bool ok = load_model(s, kb, &e) && load_conditions(s, kb, &e) && load_priors(s, kb, &e) &&
               load_findings(s, kb, &e) && load_profiles(s, kb, &e) && load_composites(s, kb, &e) && load_correlations(s, kb, &e) &&
               load_modifiers(s, kb, &e) && load_measurements(s, kb, &e) &&
-              load_contradictions(s, kb, &e) && load_phrases(s, kb, &e) && load_redflags(s, kb, &e);
+              load_contradictions(s, kb, &e) && load_phrases(s, kb, &e) && load_screen(s, kb, &e) &&
+              load_redflags(s, kb, &e);
     if (ok && !(kb->find_sorted = arena_alloc(kb->A, (size_t)kb->nfind * sizeof(int)))) {
         err_set(&e, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory");
         ok = false;

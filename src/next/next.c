@@ -203,7 +203,9 @@ static bool askable(const gl_kb *kb, const signed char *state, int f, int red_ur
     const kb_finding *k = &kb->find[f];
     if (state[f] || infer_covered(kb, state, f) || !strncmp(k->id, "hx_age_", 7))
         return false;
-    if (k->composite >= 0 && kb->comp[k->composite].rule != COMP_GIVEN)
+    /* clusters are asked test by test; a generic "not recorded which" finding
+     * is kept (next_pick asks it only after its specific forms went unanswered) */
+    if (k->composite >= 0 && kb->comp[k->composite].rule != COMP_GIVEN && kb->comp[k->composite].rule != COMP_ANY)
         return false;
     if (red_urg >= 0)
         return true;
@@ -296,26 +298,48 @@ void next_list_free(next_list *l)
  * examination, then at most a few tests (design choice; a clinician's
  * consultation does not take unlimited questions). */
 static const int stage_budget[] = {20, 20, 6};
+/* ...and questions asked, answered or not: a clinician moves on to the
+ * examination after so many history questions even if some went unanswered. */
+static const int stage_asked_budget[] = {30, 30, 10};
+
+/* A generic finding (composite "any") is asked only once every specific form
+ * of it was asked and left unanswered; other findings are always ready. */
+static bool generic_ready(const gl_kb *kb, int f, const bool *asked)
+{
+    int c = kb->find[f].composite;
+    if (c < 0 || kb->comp[c].rule != COMP_ANY)
+        return true;
+    for (int j = 0; j < kb->comp[c].ncomp; j++)
+        if (!asked[kb->comp[c].comp[j]])
+            return false;
+    return true;
+}
 
 int next_pick(const gl_kb *kb, const next_list *l, const bool *asked, const signed char *state)
 {
-    int used[3] = {0, 0, 0}; /* answered questions per stage; a skipped one costs nothing */
+    int used[3] = {0, 0, 0}, tried[3] = {0, 0, 0}; /* answered / asked per stage */
     for (int f = 0; f < kb->nfind; f++)
-        if (asked[f] && state[f])
-            used[stage_of(&kb->find[f])]++;
+        if (asked[f]) {
+            tried[stage_of(&kb->find[f])]++;
+            used[stage_of(&kb->find[f])] += state[f] != 0;
+        }
     /* Only a question whose answer could change the top three is worth
      * asking; the earliest stage with one goes first, best information first. */
     for (int stage = STAGE_HISTORY; stage <= STAGE_TESTS; stage++) {
-        if (used[stage] >= stage_budget[stage])
+        if (used[stage] >= stage_budget[stage] || tried[stage] >= stage_asked_budget[stage])
             continue;
-        int best = -1;
+        int best = -1, core = -1;
         for (int i = 0; i < l->n; i++) {
             const next_item *it = &l->item[i];
-            if (asked[it->finding] || it->stage != stage || !it->changes_top3)
+            if (asked[it->finding] || it->stage != stage || !generic_ready(kb, it->finding, asked))
                 continue;
-            if (best < 0 || it->gain > l->item[best].gain)
+            if (kb->screen[it->finding] && (core < 0 || it->gain > l->item[core].gain))
+                core = i; /* the core consultation comes first (kb/screen.tsv) */
+            if (it->changes_top3 && (best < 0 || it->gain > l->item[best].gain))
                 best = i;
         }
+        if (core >= 0)
+            return l->item[core].finding;
         if (best >= 0)
             return l->item[best].finding;
     }

@@ -130,6 +130,8 @@ serve: check-deps
 # Static analysis: cppcheck and clang-tidy (.clang-tidy) must be clean.
 lint:
 	cppcheck --std=c11 --enable=warning,portability,performance --inline-suppr --quiet -Iinclude -Isrc \
+	  '-Djson_array_foreach(a,i,v)=for(i=0;(v=json_array_get(a,i));i++)' \
+	  '-Djson_object_foreach(o,k,v)=for(k=0,v=0;v;)' \
 	  --suppress=missingIncludeSystem --error-exitcode=1 src tools fuzz bench
 	for f in $(LIB_SRC) $(CLI_SRC); do \
 	  clang-tidy -quiet $$f -- -std=c11 -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L || exit 1; done

@@ -75,6 +75,12 @@ rc=$?
 cat "$tmp/eval" | tail -4
 [ $rc -eq 0 ] && ok || { bad "vignette accuracy below thresholds"; cat "$tmp/eval"; }
 
+# textbook cases (classic and sparse presentations per condition, written for the clinical review in
+# kb/notes/review.md; not published cases): a second, broader regression set
+"$G" eval --min-top1 "$MIN_TEXTBOOK_TOP1" --min-top3 "$MIN_TEXTBOOK_TOP3" tests/textbook >"$tmp/eval2" 2>&1 && ok ||
+  { bad "textbook accuracy below thresholds"; tail -5 "$tmp/eval2"; }
+tail -3 "$tmp/eval2" | head -1
+
 # 7. batch mode: one result per line, bad lines reported by number and skipped
 { for f in tests/vignettes/*.json; do tr -d '\n' <"$f"; echo; done
   echo '{"format": "gluteal-case/1", bad'; echo

@@ -20,40 +20,40 @@ static bool word_start(const char *text, const char *at)
     return at == text || !isalnum((unsigned char)at[-1]);
 }
 
-/* Is there a negation cue in [b, e)? */
+/* Is there a negation cue in [b, e)? Checked at word starts only. */
 static bool negated(const char *b, const char *e)
 {
-    static const char *const cues[] = {"no ", "not ", "denies", "denied", "without", "never", "nor ", "negative",
-                                       "absent", "free of", "none", "n't"};
-    for (const char *p = b; p < e; p++)
-        for (size_t i = 0; i < sizeof cues / sizeof *cues; i++) {
-            size_t l = strlen(cues[i]);
-            if ((size_t)(e - p) >= l && !strncmp(p, cues[i], l) && (cues[i][0] == 'n' && cues[i][1] == '\'' ? true : word_start(b, p)))
+    static const struct { const char *cue; size_t len; } cues[] = {
+        {"no ", 3}, {"not ", 4}, {"denies", 6}, {"denied", 6}, {"without", 7}, {"never", 5}, {"nor ", 4},
+        {"negative", 8}, {"absent", 6}, {"free of", 7}, {"none", 4}};
+    for (const char *p = b; p < e; p++) {
+        if (*p == '\'' && p > b && p[-1] == 'n' && p + 1 < e && p[1] == 't')
+            return true; /* "doesn't", "can't" */
+        if (!word_start(b, p) || !strchr("ndwafn", *p))
+            continue;
+        for (size_t i = 0; i < sizeof cues / sizeof *cues; i++)
+            if (cues[i].cue[0] == *p && (size_t)(e - p) >= cues[i].len && !strncmp(p, cues[i].cue, cues[i].len))
                 return true;
-        }
+    }
     return false;
 }
 
-/* End of the clause that starts at p. */
+/* End of the clause that starts at p: the sentence end, or an earlier joining
+ * word within the sentence. */
 static const char *clause_end(const char *p)
 {
     static const char *const joins[] = {" but ", " although ", " however", " whereas ", " except "};
-    const char *best = p + strcspn(p, ".;!?\n");
-    for (size_t i = 0; i < sizeof joins / sizeof *joins; i++) {
-        const char *j = strstr(p, joins[i]);
-        if (j && j > p && j < best)
-            best = j;
+    const char *end = p + strcspn(p, ".;!?\n");
+    for (const char *q = p + 1; q < end; q++) {
+        if (*q != ' ')
+            continue;
+        for (size_t i = 0; i < sizeof joins / sizeof *joins; i++) {
+            size_t l = strlen(joins[i]);
+            if ((size_t)(end - q) >= l && !strncmp(q, joins[i], l))
+                return q;
+        }
     }
-    return best;
-}
-
-static bool find_in(const char *b, const char *e, const char *phrase)
-{
-    size_t l = strlen(phrase);
-    for (const char *p = b; p + l <= e; p++)
-        if (!strncmp(p, phrase, l) && word_start(b, p))
-            return true;
-    return false;
+    return end;
 }
 
 int case_mine_note(gl_case *c)
@@ -70,16 +70,26 @@ int case_mine_note(gl_case *c)
     }
     for (size_t i = 0; i <= n; i++)
         low[i] = (char)tolower((unsigned char)c->note[i]);
+    /* one pass over the word starts of each clause; at each, only the phrases
+     * that begin with that byte are tried (kb->phrase_by_char) */
     for (const char *p = low; *p;) {
         const char *e = clause_end(p);
         bool neg = negated(p, e);
-        for (int i = 0; i < kb->nphrase; i++) {
-            const kb_phrase *ph = &kb->phrase[i];
-            if (c->state[ph->finding] || !find_in(p, e, ph->text))
+        for (const char *w = p; w < e; w++) {
+            if (!word_start(p, w))
                 continue;
-            int v = neg ? -ph->value : ph->value;
-            c->state[ph->finding] = (signed char)v;
-            c->mined[c->nmined++] = (struct case_mined){ph->finding, v, i};
+            unsigned char b = (unsigned char)*w;
+            for (int k = kb->phrase_start[b]; k < kb->phrase_start[b + 1]; k++) {
+                int i = kb->phrase_by_char[k];
+                const kb_phrase *ph = &kb->phrase[i];
+                size_t l = ph->len;
+                if (c->state[ph->finding] || (size_t)(e - w) < l || (l > 1 && w[1] != ph->text[1]) ||
+                    strncmp(w, ph->text, l))
+                    continue;
+                int v = neg ? -ph->value : ph->value;
+                c->state[ph->finding] = (signed char)v;
+                c->mined[c->nmined++] = (struct case_mined){ph->finding, v, i};
+            }
         }
         p = *e ? e + 1 : e;
     }

@@ -18,7 +18,7 @@
  * noisy-OR, so inference stays exact and as fast).
  *
  * Inference is exact for this model: we enumerate every set S of 1..K
- * conditions (for 33 conditions and K = 3: 6,017 sets) and "other".
+ * conditions (33 conditions: 561 sets for K = 2, 6,017 for K = 3) and "other".
  *   - Absent findings factorise: their product over S is
  *     prod_f (1-b_f) * prod_{c in S} w_c, with w_c = prod_f (1 - l_cf). The
  *     (1-b_f) factor is shared by every state, "other" included, so it cancels
@@ -266,6 +266,7 @@ typedef struct enum_ctx {
     double Bmax[9];    /* linear path: max of B over this size and larger */
     double *A;         /* (K+1) x m partial products */
     const double *base_log; /* per set size k: log((1 - eps) * pi_k / e_k) */
+    const int *ord;    /* visiting order of conditions: heaviest (largest a) first */
     const int *head;
     acc *acc;
     int members[8];
@@ -278,7 +279,8 @@ static void enumerate(enum_ctx *e, int d, int from, double loga)
     const double *prev = e->A + (size_t)d * (size_t)e->m;
     double *cur = e->A + (size_t)(d + 1) * (size_t)e->m;
     bool leaf = d + 1 == e->K;
-    for (int c = from; c < e->n; c++) {
+    for (int ci = from; ci < e->n; ci++) {
+        int c = e->ord[ci];
         const double *q = e->Q + (size_t)c * (size_t)e->m;
         e->members[d] = c;
         if (e->E) { /* linear domain: loga carries the product of E factors */
@@ -298,7 +300,7 @@ static void enumerate(enum_ctx *e, int d, int from, double loga)
                 }
             acc_add_linear(e->acc, e->B[d + 1] * lin * prod, e->members, d + 1, e->head);
             if (!leaf)
-                enumerate(e, d + 1, c + 1, lin);
+                enumerate(e, d + 1, ci + 1, lin);
             continue;
         }
         for (int j = 0; j < e->m; j++)
@@ -306,7 +308,7 @@ static void enumerate(enum_ctx *e, int d, int from, double loga)
         double la = loga + e->a[c];
         acc_add(e->acc, e->base_log[d + 1] + la + log_prod_one_minus(cur, e->m), e->members, d + 1, e->head);
         if (!leaf)
-            enumerate(e, d + 1, c + 1, la);
+            enumerate(e, d + 1, ci + 1, la);
     }
 }
 
@@ -379,8 +381,9 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, cons
     double *A = malloc(((size_t)(K + 1) * (size_t)m + 1) * sizeof *A);
     int *head = malloc((size_t)n * sizeof *head);
     double *e = calloc((size_t)K + 1, sizeof *e);
-    if (!pos || !a || !E || !Q || !A || !head || !e) {
-        free(pos), free(a), free(E), free(Q), free(A), free(head), free(e);
+    int *ord = malloc((size_t)n * sizeof *ord);
+    if (!pos || !a || !E || !Q || !A || !head || !e || !ord) {
+        free(pos), free(a), free(E), free(Q), free(A), free(head), free(e), free(ord);
         return -1;
     }
     m = 0;
@@ -396,6 +399,14 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, cons
         head[c] = kb->cond[c].family;
     }
     build_factors(kb, prior, ev, w, pos, m, a, Q);
+    for (int c = 0; c < n; c++) { /* insertion sort by a, largest first (n is small) */
+        int k = c;
+        while (k > 0 && a[ord[k - 1]] < a[c]) {
+            ord[k] = ord[k - 1];
+            k--;
+        }
+        ord[k] = c;
+    }
     double eps = kb->other_prior, base_log[8] = {0}, B[8] = {0}, pisum = 0;
     for (int k = 1; k <= K; k++) /* a caller limiting K renormalises the size prior */
         pisum += kb->size_prior[k];
@@ -410,7 +421,7 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, cons
     acc ac = {-INFINITY, 0, 0, post, fam, n, rec, false};
     memset(post, 0, (size_t)n * sizeof *post);
     memset(fam, 0, (size_t)n * sizeof *fam);
-    enum_ctx ec = {n, m, K, a, Q, NULL, NULL, {0}, A, base_log, head, &ac, {0}};
+    enum_ctx ec = {n, m, K, a, Q, NULL, NULL, {0}, A, base_log, ord, head, &ac, {0}};
     if (!try_linear(&ec, lother, E, B)) { /* extreme ranges: the same sums in logs */
         ac = (acc){-INFINITY, 0, 0, post, fam, n, rec, false};
         memset(post, 0, (size_t)n * sizeof *post);
@@ -425,7 +436,7 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, cons
         fam[c] = head[c] == c ? fam[c] / ac.total : post[c];
     }
     *other = ac.other / ac.total;
-    free(pos), free(a), free(E), free(Q), free(A), free(head), free(e);
+    free(pos), free(a), free(E), free(Q), free(A), free(head), free(e), free(ord);
     if (rec && !ac.oom) /* turn recorded log weights into posterior probabilities */
         for (int i = 0; i < rec->n; i++)
             rec->s[i].w = exp(rec->s[i].w - ac.max) / ac.total;

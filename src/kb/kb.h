@@ -81,6 +81,7 @@ typedef struct kb_measure {
 typedef struct kb_phrase {
     int finding, value;  /* value 1: the phrase means present; -1: absent */
     const char *text;    /* lower case */
+    size_t len;
 } kb_phrase;
 
 typedef struct kb_contra {
@@ -115,6 +116,8 @@ struct gl_kb {
     int ncontra;
     kb_phrase *phrase;  /* note mining (kb/note_phrases.tsv) */
     int nphrase;
+    int *phrase_by_char; /* phrase indices grouped by first byte, file order within a group */
+    int phrase_start[257]; /* group of byte b: phrase_by_char[phrase_start[b] .. phrase_start[b+1]) */
     bool *screen;       /* per finding: part of the core consultation (kb/screen.tsv) */
     int max_k;
     double size_prior[8];  /* P(exactly k conditions present), k = 1..max_k */

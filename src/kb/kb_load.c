@@ -906,13 +906,25 @@ static bool load_phrases(src *s, gl_kb *kb, gl_error *err)
         else {
             const char *src_text = NULL;
             ok = get_source(&t, 3, &src_text, kb->A, err);
-            p->value = atoi(t.f[1]);
+            p->value = t.f[1][0] == '-' ? -1 : 1; /* "1" or "-1", checked above */
             p->text = dup(kb, t.f[2]);
+            p->len = strlen(t.f[2]);
             kb->nphrase += ok;
         }
     }
     ok = ok && !err_pending(err);
     table_close(&t);
+    /* bucket by first byte so the miner tries only phrases that can start at a word */
+    kb->phrase_by_char = ok ? arena_alloc(kb->A, (size_t)(kb->nphrase + 1) * sizeof(int)) : NULL;
+    if (ok && !kb->phrase_by_char)
+        return err_set(err, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory"), false;
+    for (int b = 0, k = 0; ok && b < 256; b++) {
+        kb->phrase_start[b] = k;
+        for (int i = 0; i < kb->nphrase; i++)
+            if ((unsigned char)kb->phrase[i].text[0] == b)
+                kb->phrase_by_char[k++] = i;
+        kb->phrase_start[b + 1] = k;
+    }
     return ok;
 }
 

@@ -84,7 +84,7 @@ $(BUILD)/obj/web_embed.o: $(BUILD)/web_embed.c
 	$(CC) $(CPPFLAGS) -std=c11 $(OPT) -c -o $@ $<
 
 # Debian packages the build and tests need; installs only what is missing.
-DEPS := gcc make libjansson-dev libmicrohttpd-dev libsqlite3-dev libssl-dev pkg-config python3
+DEPS := gcc make libjansson-dev libmicrohttpd-dev libsqlite3-dev libssl-dev pkg-config python3 curl
 check-deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

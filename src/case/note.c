@@ -62,13 +62,13 @@ int case_mine_note(gl_case *c)
     if (!c->note || !kb->nphrase)
         return 0;
     size_t n = strlen(c->note);
-    char *low = malloc(n + 1);
+    char *low = calloc(n + 1, 1); /* zeroed: the terminator is there before the copy */
     c->mined = calloc((size_t)kb->nfind + 1, sizeof *c->mined);
     if (!low || !c->mined) {
         free(low);
         return -1;
     }
-    for (size_t i = 0; i <= n; i++)
+    for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)c->note[i]);
     /* one pass over the word starts of each clause; at each, only the phrases
      * that begin with that byte are tried (kb->phrase_by_char) */

@@ -331,17 +331,6 @@ static bool contradiction(pctx *p, const char *msg)
     return true;
 }
 
-static bool cmp_op(double a, int op, double b)
-{
-    switch (op) {
-    case OP_LT: return a < b;
-    case OP_LE: return a <= b;
-    case OP_GT: return a > b;
-    case OP_GE: return a >= b;
-    default: return a == b;
-    }
-}
-
 static bool apply_measurements(pctx *p)
 {
     const gl_kb *kb = p->kb;
@@ -351,7 +340,7 @@ static bool apply_measurements(pctx *p)
         int sharing = 0;
         for (int j = 0; j < kb->nmeas; j++)
             sharing += kb->meas[j].finding == m->finding;
-        bool hit = cmp_op(c->meas[i].value, m->op, m->cutoff);
+        bool hit = kb_compare(c->meas[i].value, m->op, m->cutoff);
         int effect = hit ? 1 : (sharing == 1 ? -1 : 0);
         c->meas[i].effect = effect;
         if (!effect)
@@ -383,7 +372,7 @@ static bool apply_age(pctx *p)
         int f = kb_find(p->kb, derived[i].id);
         if (f < 0)
             continue;
-        signed char v = cmp_op(p->c->age, derived[i].op, derived[i].cut) ? 1 : -1;
+        signed char v = kb_compare(p->c->age, derived[i].op, derived[i].cut) ? 1 : -1;
         if (p->c->given[f] && p->c->given[f] != v) {
             char msg[200];
             snprintf(msg, sizeof msg, "%s is recorded %s but the age is %g; the age was used", derived[i].id,

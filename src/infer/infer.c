@@ -183,6 +183,25 @@ static void record(acc *a, double logw, const int *members, int k)
     x->w = logw; /* normalised in infer_run_states */
 }
 
+/* Credit weight w to each member and, once, to each umbrella family it touches. */
+static void add_members(acc *a, double w, const int *members, int k, const int *head)
+{
+    int seen[8], nseen = 0;
+    for (int i = 0; i < k; i++) {
+        a->post[members[i]] += w;
+        int h = head[members[i]];
+        if (h < 0)
+            continue;
+        bool dup = false;
+        for (int j = 0; j < nseen; j++)
+            dup |= seen[j] == h;
+        if (!dup) {
+            seen[nseen++] = h;
+            a->fam[h] += w;
+        }
+    }
+}
+
 static void acc_add(acc *a, double logw, const int *members, int k, const int *head)
 {
     if (a->rec)
@@ -203,20 +222,7 @@ static void acc_add(acc *a, double logw, const int *members, int k, const int *h
         a->other += w;
         return;
     }
-    int seen[8], nseen = 0;
-    for (int i = 0; i < k; i++) {
-        a->post[members[i]] += w;
-        int h = head[members[i]];
-        if (h < 0)
-            continue;
-        bool dup = false;
-        for (int j = 0; j < nseen; j++)
-            dup |= seen[j] == h;
-        if (!dup) {
-            seen[nseen++] = h;
-            a->fam[h] += w;
-        }
-    }
+    add_members(a, w, members, k, head);
 }
 
 /* Linear-domain accumulation (weights already relative to a common reference). */
@@ -227,20 +233,7 @@ static void acc_add_linear(acc *a, double w, const int *members, int k, const in
     if (a->rec && (k == 0 || w > 1e-13 * a->total))
         record(a, log(w), members, k);
     a->total += w;
-    int seen[8], nseen = 0;
-    for (int i = 0; i < k; i++) {
-        a->post[members[i]] += w;
-        int h = head[members[i]];
-        if (h < 0)
-            continue;
-        bool dup = false;
-        for (int j = 0; j < nseen; j++)
-            dup |= seen[j] == h;
-        if (!dup) {
-            seen[nseen++] = h;
-            a->fam[h] += w;
-        }
-    }
+    add_members(a, w, members, k, head);
 }
 
 /* log prod_j (1 - A[j]), robust to many small factors */

@@ -235,7 +235,7 @@ kb_expr *expr_parse(const gl_kb *kb, arena *A, const char *text, const char **wh
     return e;
 }
 
-static bool compare(double a, int op, double b)
+bool kb_compare(double a, int op, double b)
 {
     switch (op) {
     case OP_LT: return a < b;
@@ -258,10 +258,10 @@ bool expr_eval(const kb_expr *e, const expr_ctx *c)
     case E_OR: return expr_eval(e->l, c) || expr_eval(e->r, c);
     default:
         if (e->var == V_AGE)
-            return compare(c->age, e->op, e->num);
+            return kb_compare(c->age, e->op, e->num);
         if (e->var == V_DURATION)
-            return c->duration >= 0 && compare(c->duration, e->op, e->num);
-        return compare(c->post ? c->post[e->index] : 0.0, e->op, e->num);
+            return c->duration >= 0 && kb_compare(c->duration, e->op, e->num);
+        return kb_compare(c->post ? c->post[e->index] : 0.0, e->op, e->num);
     }
 }
 

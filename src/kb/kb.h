@@ -181,6 +181,9 @@ typedef struct expr_ctx {
     const double *post;       /* per condition posterior, or NULL (then p() is 0) */
 } expr_ctx;
 
+/* a op b for the OP_* operators (expressions, measurement cut-offs). */
+bool kb_compare(double a, int op, double b);
+
 /* Parse `text`; NULL on error with *why set to a static message. */
 kb_expr *expr_parse(const gl_kb *kb, arena *A, const char *text, const char **why);
 bool expr_eval(const kb_expr *e, const expr_ctx *ctx);

@@ -18,6 +18,9 @@ typedef struct cli_args {
 } cli_args;
 
 int cli_usage_error(const char *fmt, const char *arg);
+/* The common "[--json] [--pretty] CASE" arguments of `cmd`; returns 0, or the
+ * exit status of the usage error it printed. */
+int cli_case_args(const cli_args *a, const char *cmd, bool *json, bool *pretty, const char **path);
 gl_kb *cli_load_kb(const char *dir);
 bool cli_color(FILE *f);
 

@@ -22,22 +22,11 @@ static int print_localization(const gl_localization *l, bool json, bool pretty)
 
 int cli_localize(cli_args *a)
 {
-    bool json = false, pretty = false;
-    const char *path = NULL;
-    for (int i = 0; i < a->argc; i++) {
-        if (!strcmp(a->argv[i], "--json"))
-            json = true;
-        else if (!strcmp(a->argv[i], "--pretty"))
-            pretty = json = true;
-        else if (a->argv[i][0] == '-' && a->argv[i][1])
-            return cli_usage_error("localize: unknown option \"%s\"", a->argv[i]);
-        else if (path)
-            return cli_usage_error("localize: one case at a time (extra \"%s\")", a->argv[i]);
-        else
-            path = a->argv[i];
-    }
-    if (!path)
-        return cli_usage_error("%s", "localize: give a case file, or - for standard input");
+    bool json, pretty;
+    const char *path;
+    int usage = cli_case_args(a, "localize", &json, &pretty, &path);
+    if (usage)
+        return usage;
     gl_kb *kb = cli_load_kb(a->kb_dir);
     if (!kb)
         return 2;

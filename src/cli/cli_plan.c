@@ -48,22 +48,11 @@ static int print_free(char *out, bool newline)
 
 int cli_plan(cli_args *a)
 {
-    bool json = false, pretty = false;
-    const char *path = NULL;
-    for (int i = 0; i < a->argc; i++) {
-        if (!strcmp(a->argv[i], "--json"))
-            json = true;
-        else if (!strcmp(a->argv[i], "--pretty"))
-            pretty = json = true;
-        else if (a->argv[i][0] == '-' && a->argv[i][1])
-            return cli_usage_error("plan: unknown option \"%s\"", a->argv[i]);
-        else if (path)
-            return cli_usage_error("plan: one case at a time (extra \"%s\")", a->argv[i]);
-        else
-            path = a->argv[i];
-    }
-    if (!path)
-        return cli_usage_error("%s", "plan: give a case file, or - for standard input");
+    bool json, pretty;
+    const char *path;
+    int usage = cli_case_args(a, "plan", &json, &pretty, &path);
+    if (usage)
+        return usage;
     session s;
     if (!session_start(&s, a->kb_dir, path))
         return 2;

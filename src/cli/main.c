@@ -50,6 +50,30 @@ int cli_usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
+int cli_case_args(const cli_args *a, const char *cmd, bool *json, bool *pretty, const char **path)
+{
+    char msg[96];
+    *json = *pretty = false;
+    *path = NULL;
+    for (int i = 0; i < a->argc; i++) {
+        if (!strcmp(a->argv[i], "--json"))
+            *json = true;
+        else if (!strcmp(a->argv[i], "--pretty"))
+            *pretty = *json = true;
+        else if ((a->argv[i][0] == '-' && a->argv[i][1]) || *path) {
+            snprintf(msg, sizeof msg, "%s: %s \"%%s\"", cmd,
+                     *path && a->argv[i][0] != '-' ? "one case at a time, extra" : "unknown option");
+            return cli_usage_error(msg, a->argv[i]);
+        } else
+            *path = a->argv[i];
+    }
+    if (!*path) {
+        snprintf(msg, sizeof msg, "%s: give a case file, or - for standard input%%s", cmd);
+        return cli_usage_error(msg, "");
+    }
+    return 0;
+}
+
 gl_kb *cli_load_kb(const char *dir)
 {
     gl_error err;

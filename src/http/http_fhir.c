@@ -76,6 +76,17 @@ static const char *obs_category(const char *kind)
     return "survey";
 }
 
+/* A final Observation with a fresh id (written into u). */
+static json_t *new_observation(char u[37])
+{
+    http_uuid4(u);
+    json_t *o = json_object();
+    json_object_set_new(o, "resourceType", json_string("Observation"));
+    json_object_set_new(o, "id", json_string(u));
+    json_object_set_new(o, "status", json_string("final"));
+    return o;
+}
+
 json_t *http_fhir_bundle(const gl_kb *kb, json_t *case_obj, json_t *result, const char *id)
 {
     json_t *b = json_object();
@@ -111,11 +122,7 @@ json_t *http_fhir_bundle(const gl_kb *kb, json_t *case_obj, json_t *result, cons
         if (f < 0 || !json_is_boolean(fv))
             continue;
         char u[37];
-        http_uuid4(u);
-        json_t *o = json_object();
-        json_object_set_new(o, "resourceType", json_string("Observation"));
-        json_object_set_new(o, "id", json_string(u));
-        json_object_set_new(o, "status", json_string("final"));
+        json_t *o = new_observation(u);
         json_t *cat = json_object(), *cats = json_array(), *cc = json_array();
         json_array_append_new(cc, coding("http://terminology.hl7.org/CodeSystem/observation-category",
                                          obs_category(kb->find[f].kind), NULL));
@@ -140,11 +147,7 @@ json_t *http_fhir_bundle(const gl_kb *kb, json_t *case_obj, json_t *result, cons
         if (m < 0 || !json_is_number(fv))
             continue;
         char u[37];
-        http_uuid4(u);
-        json_t *o = json_object();
-        json_object_set_new(o, "resourceType", json_string("Observation"));
-        json_object_set_new(o, "id", json_string(u));
-        json_object_set_new(o, "status", json_string("final"));
+        json_t *o = new_observation(u);
         json_t *code = json_object(), *codings = json_array();
         json_array_append_new(codings, coding("urn:gluteal:measurement", fid, NULL));
         json_object_set_new(code, "coding", codings);

@@ -100,6 +100,11 @@ gl_case *gl_case_clone(const gl_case *c);                        /* free with gl
 /* value: 1 present, -1 absent, 0 unknown. Returns 0, or -1 for an unknown ID. */
 int gl_case_set_finding(gl_case *c, const char *finding_id, int value);
 int gl_case_finding(const gl_case *c, const char *finding_id);  /* 1, -1, 0 (or 0 if unknown ID) */
+/* What the record implies for a finding it does not list: a generic finding
+ * ("leg pain, site not recorded") is present when one of its specific forms is,
+ * absent when all are; a specific form is absent when its generic is. Else as
+ * gl_case_finding. The simulated patient answers this way. */
+int gl_case_implied(const gl_case *c, const char *finding_id);
 char *gl_case_json(const gl_case *c);                            /* gluteal-case/1 text; free() */
 const char *gl_kb_finding_question(const gl_kb *kb, const char *finding_id);
 

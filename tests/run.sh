@@ -102,12 +102,15 @@ assert len(asks) >= 4 and all(a["text"] and a["ask"] for a in asks), asks  # the
 assert len({a["ask"] for a in asks}) == len(asks)  # never asks the same finding twice
 assert lines[-1]["format"] == "gluteal-result/1"
 PY
-# simulated patients: every public vignette replayed from age, sex, side and buttock pain
-# (optimised build: the sanitizer build is too slow for 26 interviews)
+# simulated patients: every public vignette and textbook case replayed from age, sex, side and
+# buttock pain (optimised build: the sanitizer build is too slow for 150 interviews)
 SIM=build/gluteal; [ -x "$SIM" ] || SIM=$G
 "$SIM" interview --simulate tests/vignettes --min-top3 "$MIN_SIM_TOP3" >"$tmp/sim" 2>&1 && ok ||
   { bad "simulated interviews below the floor"; tail -3 "$tmp/sim"; }
 tail -1 "$tmp/sim"
+"$SIM" interview --simulate tests/textbook --min-top3 "$MIN_TEXTBOOK_SIM_TOP3" >"$tmp/simt" 2>&1 && ok ||
+  { bad "simulated interviews (textbook cases) below the floor"; tail -3 "$tmp/simt"; }
+tail -1 "$tmp/simt"
 
 # 9. usage errors
 "$G" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown command exit 2"

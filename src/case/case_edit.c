@@ -87,6 +87,31 @@ int gl_case_finding(const gl_case *c, const char *id)
     return f < 0 ? 0 : c->state[f];
 }
 
+int gl_case_implied(const gl_case *c, const char *id)
+{
+    const gl_kb *kb = c->kb;
+    int f = kb_find(kb, id);
+    if (f < 0 || c->state[f])
+        return f < 0 ? 0 : c->state[f];
+    for (int i = 0; i < kb->ncomp; i++) {
+        const kb_composite *k = &kb->comp[i];
+        if (k->rule != COMP_ANY)
+            continue;
+        int pos = 0, neg = 0;
+        bool part = false;
+        for (int j = 0; j < k->ncomp; j++) {
+            pos += c->state[k->comp[j]] > 0;
+            neg += c->state[k->comp[j]] < 0;
+            part |= k->comp[j] == f;
+        }
+        if (k->finding == f && (pos || neg == k->ncomp))
+            return pos ? 1 : -1;
+        if (part && c->state[k->finding] < 0)
+            return -1;
+    }
+    return 0;
+}
+
 const char *gl_kb_finding_question(const gl_kb *kb, const char *id)
 {
     int f = kb_find(kb, id);

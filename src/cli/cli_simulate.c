@@ -3,13 +3,17 @@
  * from age, sex, side and buttock pain only; each question is answered from the
  * case file (unknown where it is silent). Reports whether the expected
  * diagnosis (or its umbrella/sub-type) reaches the top three, and after how
- * many questions. */
+ * many questions (from the last time it entered the top three and stayed). */
 #include <dirent.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+/* A guard against a policy that never ends: the interview stops itself (stage
+ * budgets, then the red-flag screen) well before this. */
+#define SIM_MAX_QUESTIONS 250
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
@@ -55,12 +59,17 @@ static int replay(const gl_kb *kb, const gl_case *full, int expected, bool *fina
     int reached = in_top3(kb, gl_interview_case(iv), expected) ? 0 : -1;
     const char *q;
     bool trace = getenv("GLUTEAL_TRACE") != NULL;
-    while ((q = gl_interview_next(iv)) && gl_interview_asked(iv) < 90) {
-        int v = gl_case_finding(full, q);
+    while ((q = gl_interview_next(iv)) && gl_interview_asked(iv) < SIM_MAX_QUESTIONS) {
+        int v = gl_case_implied(full, q);
         if (trace)
             printf("    Q%d %s -> %s\n", gl_interview_asked(iv) + 1, q, v > 0 ? "yes" : v < 0 ? "no" : "unknown");
         gl_interview_answer(iv, q, v);
-        if (reached < 0 && in_top3(kb, gl_interview_case(iv), expected))
+        /* counted from the last time it entered the top three: a diagnosis
+         * that drops out again has not been reached */
+        bool hit = in_top3(kb, gl_interview_case(iv), expected);
+        if (!hit)
+            reached = -1;
+        else if (reached < 0)
             reached = gl_interview_asked(iv);
     }
     *final_hit = in_top3(kb, gl_interview_case(iv), expected);

@@ -70,11 +70,21 @@ bool infer_covered(const gl_kb *kb, const signed char *state, int f)
 {
     for (int i = 0; i < kb->ncomp; i++) {
         const kb_composite *k = &kb->comp[i];
-        if (k->finding == f && k->rule == COMP_ANY)
-            for (int j = 0; j < k->ncomp; j++)
-                if (state[k->comp[j]])
-                    return true; /* a specific test is known: the generic one adds nothing */
-        if (k->rule != COMP_ANY && state[k->finding])
+        if (k->rule == COMP_ANY) {
+            int pos = 0, neg = 0;
+            for (int j = 0; j < k->ncomp; j++) {
+                pos += state[k->comp[j]] > 0;
+                neg += state[k->comp[j]] < 0;
+                if (k->comp[j] == f && state[k->finding] < 0)
+                    return true; /* "no leg pain" answers "pain below the knee?" */
+            }
+            /* a specific form present, or every one absent: the generic adds
+             * nothing (one specific form absent leaves the others open) */
+            if (k->finding == f && (pos > 0 || neg == k->ncomp))
+                return true;
+            continue;
+        }
+        if (state[k->finding])
             for (int j = 0; j < k->ncomp; j++)
                 if (k->comp[j] == f)
                     return true; /* the known cluster already counts this part */

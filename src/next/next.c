@@ -299,49 +299,73 @@ void next_list_free(next_list *l)
  * consultation does not take unlimited questions). */
 static const int stage_budget[] = {20, 20, 6};
 /* ...and questions asked, answered or not: a clinician moves on to the
- * examination after so many history questions even if some went unanswered. */
-static const int stage_asked_budget[] = {30, 30, 10};
+ * examination after so many history questions even if many went unanswered
+ * (red-flag questions are not counted: the screen is never cut short). */
+static const int stage_asked_budget[] = {60, 40, 15};
 
-/* A generic finding (composite "any") is asked only once every specific form
- * of it was asked and left unanswered; other findings are always ready. */
+/* A generic finding (composite "any") is asked once one of its specific forms
+ * was asked: "Does the pain go below the knee?" - "not sure" - "Does it spread
+ * into the leg at all?" (the specific question carries more information, so it
+ * goes first). Other findings are always ready. */
 static bool generic_ready(const gl_kb *kb, int f, const bool *asked)
 {
     int c = kb->find[f].composite;
     if (c < 0 || kb->comp[c].rule != COMP_ANY)
         return true;
     for (int j = 0; j < kb->comp[c].ncomp; j++)
-        if (!asked[kb->comp[c].comp[j]])
-            return false;
-    return true;
+        if (asked[kb->comp[c].comp[j]])
+            return true;
+    return false;
+}
+
+/* Within a stage: the core consultation first (kb/screen.tsv), then the
+ * better of the most informative red-flag question (always worth asking: a
+ * red flag is screened for, not inferred) and the most informative question
+ * that could change the top three. Red-flag questions compete on information,
+ * so the history flows from the presenting complaint to the screen as the
+ * answers make each one relevant. Returns a finding or -1. */
+static int pick_in_stage(const gl_kb *kb, const next_list *l, const bool *asked, int stage)
+{
+    int best = -1, core = -1, flag = -1;
+    for (int i = 0; i < l->n; i++) {
+        const next_item *it = &l->item[i];
+        if (asked[it->finding] || it->stage != stage || !generic_ready(kb, it->finding, asked))
+            continue;
+        if (kb->screen[it->finding] && (core < 0 || it->gain > l->item[core].gain))
+            core = i;
+        if (it->red_flag && (flag < 0 || it->gain > l->item[flag].gain))
+            flag = i;
+        if (it->changes_top3 && (best < 0 || it->gain > l->item[best].gain))
+            best = i;
+    }
+    if (core >= 0)
+        return l->item[core].finding;
+    if (flag >= 0 && (best < 0 || l->item[flag].gain >= l->item[best].gain))
+        return l->item[flag].finding;
+    return best >= 0 ? l->item[best].finding : -1;
 }
 
 int next_pick(const gl_kb *kb, const next_list *l, const bool *asked, const signed char *state)
 {
     int used[3] = {0, 0, 0}, tried[3] = {0, 0, 0}; /* answered / asked per stage */
+    bool *red = calloc((size_t)kb->nfind, sizeof *red);
+    if (!red)
+        return -1;
+    for (int i = 0; i < l->n; i++)
+        red[l->item[i].finding] = l->item[i].red_flag;
     for (int f = 0; f < kb->nfind; f++)
         if (asked[f]) {
-            tried[stage_of(&kb->find[f])]++;
+            tried[stage_of(&kb->find[f])] += !red[f];
             used[stage_of(&kb->find[f])] += state[f] != 0;
         }
-    /* Only a question whose answer could change the top three is worth
-     * asking; the earliest stage with one goes first, best information first. */
+    free(red);
+    /* the earliest stage with budget and a question worth asking goes first */
     for (int stage = STAGE_HISTORY; stage <= STAGE_TESTS; stage++) {
         if (used[stage] >= stage_budget[stage] || tried[stage] >= stage_asked_budget[stage])
             continue;
-        int best = -1, core = -1;
-        for (int i = 0; i < l->n; i++) {
-            const next_item *it = &l->item[i];
-            if (asked[it->finding] || it->stage != stage || !generic_ready(kb, it->finding, asked))
-                continue;
-            if (kb->screen[it->finding] && (core < 0 || it->gain > l->item[core].gain))
-                core = i; /* the core consultation comes first (kb/screen.tsv) */
-            if (it->changes_top3 && (best < 0 || it->gain > l->item[best].gain))
-                best = i;
-        }
-        if (core >= 0)
-            return l->item[core].finding;
-        if (best >= 0)
-            return l->item[best].finding;
+        int f = pick_in_stage(kb, l, asked, stage);
+        if (f >= 0)
+            return f;
     }
     for (int i = 0; i < l->n; i++) /* the red-flag screen is never skipped */
         if (l->item[i].red_flag && l->item[i].stage == STAGE_HISTORY && !asked[l->item[i].finding])

@@ -29,12 +29,13 @@ typedef struct next_list {
 int next_rank(const gl_kb *kb, const expr_ctx *ctx, next_list *out);
 void next_list_free(next_list *l);
 
-/* The question an interview asks now: among questions one of whose answers
- * would change the top three, the best-information one of the earliest
- * consultation stage (history, examination, tests) that has budget left; when
- * none remains, the first unasked red-flag screening question; -1 when the
+/* The question an interview asks now, in the earliest consultation stage
+ * (history, examination, tests) that has budget left: the core screen
+ * (kb/screen.tsv), then the more informative of the best red-flag question and
+ * the best question one of whose answers would change the top three; when no
+ * stage has one, any red-flag history question never asked; -1 when the
  * interview is done. `asked[f]` marks findings asked (answered or skipped) or
- * known from the start; stage budgets count answered ones (state[f] != 0). */
+ * known from the start; budgets count answered and asked non-red-flag ones. */
 int next_pick(const gl_kb *kb, const next_list *l, const bool *asked, const signed char *state);
 
 #endif

@@ -14,12 +14,14 @@ void test_assess(void);
 void test_store(void); /* test_store.c */
 void test_localize(void); /* test_localize.c */
 void test_plan(void); /* test_plan.c */
+void test_next(void); /* test_next.c */
 
 static const test_case groups[] = {
     {"util", test_util}, {"kb", test_kb}, {"case", test_case_parse}, {"infer", test_infer}, {"assess", test_assess},
     {"store", test_store},
     {"localize", test_localize},
     {"plan", test_plan},
+    {"next", test_next},
 };
 
 int main(int argc, char **argv)

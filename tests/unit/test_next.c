@@ -1,0 +1,134 @@
+/* test_next.c - the interview's question policy: what the simulated patient
+ * answers, which generic questions are ready, and that the red-flag screen is
+ * asked early and never cut short. */
+#include <string.h>
+
+#include "case/case.h"
+#include "harness.h"
+#include "infer/infer.h"
+
+void test_next(void);
+
+static gl_case *parse(const gl_kb *kb, const char *findings)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 45, \"sex\": \"male\"}, \"findings\": {%s}}",
+             findings);
+    gl_error err;
+    return gl_case_parse(kb, text, strlen(text), "t.json", &err);
+}
+
+/* The record implies generic findings from specific ones and the reverse. */
+static void implied(const gl_kb *kb)
+{
+    gl_case *c = parse(kb, "\"sx_pain_below_knee\": true");
+    CHECK(c && gl_case_implied(c, "sx_pain_leg_unspecified") == 1);
+    CHECK(c && gl_case_finding(c, "sx_pain_leg_unspecified") == 0); /* not listed, only implied */
+    gl_case_free(&c);
+    c = parse(kb, "\"sx_pain_below_knee\": false");
+    CHECK(c && gl_case_implied(c, "sx_pain_leg_unspecified") == 0); /* thigh pain is still open */
+    gl_case_free(&c);
+    c = parse(kb, "\"sx_pain_leg_unspecified\": false");
+    CHECK(c && gl_case_implied(c, "sx_pain_below_knee") == -1);
+    CHECK(c && gl_case_implied(c, "ex_slr") == 0);
+    gl_case_free(&c);
+    c = parse(kb, "\"ex_slr\": false, \"ex_slump\": false");
+    CHECK(c && gl_case_implied(c, "ex_neural_tension_positive") == -1);
+    gl_case_free(&c);
+}
+
+/* A generic question adds nothing once a specific form is present or all are
+ * absent; one absent specific form leaves it open; a part of an absent
+ * generic is answered. */
+static void covered(const gl_kb *kb)
+{
+    gl_case *c = parse(kb, "\"sx_pain_below_knee\": false");
+    int leg = kb_find(kb, "sx_pain_leg_unspecified"), knee = kb_find(kb, "sx_pain_below_knee");
+    CHECK(c && !infer_covered(kb, c->state, leg));
+    gl_case_free(&c);
+    c = parse(kb, "\"sx_pain_below_knee\": true");
+    CHECK(c && infer_covered(kb, c->state, leg));
+    gl_case_free(&c);
+    c = parse(kb, "\"sx_pain_leg_unspecified\": false");
+    CHECK(c && infer_covered(kb, c->state, knee));
+    gl_case_free(&c);
+}
+
+static bool in(const char *const *list, int n, const char *id)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(list[i], id))
+            return true;
+    return false;
+}
+
+/* Every question skipped: the interview still asks the red-flag screen (cauda
+ * equina, infection, cancer questions), asks the generic "leg pain" once
+ * "below the knee" went unanswered, never repeats a question, and ends. */
+static void skipped_interview(const gl_kb *kb)
+{
+    gl_case *c = parse(kb, "\"sx_pain_buttock\": true");
+    gl_interview *iv = c ? gl_interview_new(kb, c, NULL) : NULL;
+    CHECK(iv != NULL);
+    if (!iv) {
+        gl_case_free(&c);
+        return;
+    }
+    const char *asked[400];
+    int n = 0, repeats = 0, knee_at = -1, leg_at = -1;
+    const char *q;
+    while ((q = gl_interview_next(iv)) && n < 400) {
+        repeats += in(asked, n, q);
+        if (!strcmp(q, "sx_pain_below_knee"))
+            knee_at = n;
+        if (!strcmp(q, "sx_pain_leg_unspecified"))
+            leg_at = n;
+        asked[n++] = q;
+        gl_interview_answer(iv, q, 0);
+    }
+    CHECK(q == NULL && n < 400); /* it ends by itself */
+    CHECK(repeats == 0);
+    CHECK(in(asked, n, "sx_saddle_anesthesia") && in(asked, n, "sx_urinary_retention"));
+    CHECK(in(asked, n, "sx_fever") && in(asked, n, "hx_cancer") && in(asked, n, "sx_weight_loss"));
+    CHECK(knee_at >= 0 && leg_at > knee_at);
+    gl_interview_free(&iv);
+    gl_case_free(&c);
+}
+
+/* A yes to a red-flag question early in the history: the follow-up questions
+ * of that emergency come next, within the history stage. */
+static void red_flag_follow_up(const gl_kb *kb)
+{
+    gl_case *c = parse(kb, "\"sx_pain_buttock\": true, \"sx_pain_low_back\": true");
+    gl_interview *iv = c ? gl_interview_new(kb, c, NULL) : NULL;
+    CHECK(iv != NULL);
+    if (!iv) {
+        gl_case_free(&c);
+        return;
+    }
+    gl_interview_answer(iv, "sx_urinary_retention", 1);
+    bool saddle = false;
+    const char *q;
+    for (int i = 0; i < 25 && (q = gl_interview_next(iv)); i++) {
+        saddle |= !strcmp(q, "sx_saddle_anesthesia") || !strcmp(q, "ex_saddle_sensory_loss");
+        gl_interview_answer(iv, q, 0);
+    }
+    CHECK(saddle);
+    gl_interview_free(&iv);
+    gl_case_free(&c);
+}
+
+void test_next(void)
+{
+    gl_error err;
+    gl_kb *kb = gl_kb_load_builtin(&err);
+    CHECK(kb != NULL);
+    if (!kb)
+        return;
+    implied(kb);
+    covered(kb);
+    skipped_interview(kb);
+    red_flag_follow_up(kb);
+    gl_kb_free(&kb);
+}

@@ -412,11 +412,8 @@ static bool check_composites(pctx *p)
         signed char g = p->c->state[k->finding];
         if (!g || k->rule == COMP_GIVEN)
             continue;
-        int pos = 0, neg = 0;
-        for (int j = 0; j < k->ncomp; j++) {
-            pos += p->c->state[k->comp[j]] > 0;
-            neg += p->c->state[k->comp[j]] < 0;
-        }
+        int pos, neg;
+        kb_comp_tally(k, p->c->state, &pos, &neg);
         int need = k->rule == COMP_ANY ? 1 : k->rule == COMP_ALL ? k->ncomp : k->rule;
         bool says_absent = k->ncomp - neg < need, says_present = pos >= need;
         if ((g > 0 && says_absent) || (g < 0 && says_present)) {

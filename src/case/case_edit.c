@@ -97,17 +97,13 @@ int gl_case_implied(const gl_case *c, const char *id)
         const kb_composite *k = &kb->comp[i];
         if (k->rule != COMP_ANY)
             continue;
-        int pos = 0, neg = 0;
-        bool part = false;
-        for (int j = 0; j < k->ncomp; j++) {
-            pos += c->state[k->comp[j]] > 0;
-            neg += c->state[k->comp[j]] < 0;
-            part |= k->comp[j] == f;
-        }
+        int pos, neg;
+        kb_comp_tally(k, c->state, &pos, &neg);
         if (k->finding == f && (pos || neg == k->ncomp))
             return pos ? 1 : -1;
-        if (part && c->state[k->finding] < 0)
-            return -1;
+        for (int j = 0; j < k->ncomp && c->state[k->finding] < 0; j++)
+            if (k->comp[j] == f)
+                return -1; /* a specific form of an absent generic */
     }
     return 0;
 }

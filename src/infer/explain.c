@@ -70,24 +70,18 @@ bool infer_covered(const gl_kb *kb, const signed char *state, int f)
 {
     for (int i = 0; i < kb->ncomp; i++) {
         const kb_composite *k = &kb->comp[i];
-        if (k->rule == COMP_ANY) {
-            int pos = 0, neg = 0;
-            for (int j = 0; j < k->ncomp; j++) {
-                pos += state[k->comp[j]] > 0;
-                neg += state[k->comp[j]] < 0;
-                if (k->comp[j] == f && state[k->finding] < 0)
-                    return true; /* "no leg pain" answers "pain below the knee?" */
-            }
-            /* a specific form present, or every one absent: the generic adds
-             * nothing (one specific form absent leaves the others open) */
-            if (k->finding == f && (pos > 0 || neg == k->ncomp))
+        int pos, neg;
+        kb_comp_tally(k, state, &pos, &neg);
+        /* a generic finding adds nothing once a specific form is present or
+         * every one is absent (one absent form leaves the others open) */
+        if (k->rule == COMP_ANY && k->finding == f && (pos > 0 || neg == k->ncomp))
+            return true;
+        /* parts are answered by a known cluster, or by an absent generic
+         * ("no leg pain" answers "pain below the knee?") */
+        bool parts_answered = k->rule == COMP_ANY ? state[k->finding] < 0 : state[k->finding] != 0;
+        for (int j = 0; j < k->ncomp && parts_answered; j++)
+            if (k->comp[j] == f)
                 return true;
-            continue;
-        }
-        if (state[k->finding])
-            for (int j = 0; j < k->ncomp; j++)
-                if (k->comp[j] == f)
-                    return true; /* the known cluster already counts this part */
     }
     return false;
 }

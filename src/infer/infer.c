@@ -77,11 +77,8 @@ void infer_evidence(const gl_kb *kb, const signed char *state, signed char *ev, 
         return; /* worst case: components and composites both count */
     for (int i = 0; i < kb->ncomp; i++) {
         const kb_composite *k = &kb->comp[i];
-        int pos = 0, neg = 0;
-        for (int j = 0; j < k->ncomp; j++) {
-            pos += state[k->comp[j]] > 0;
-            neg += state[k->comp[j]] < 0;
-        }
+        int pos, neg;
+        kb_comp_tally(k, state, &pos, &neg);
         if (k->rule == COMP_ANY) {
             /* a generic finding ("SLR or slump, not recorded which"): the
              * specific tests carry the evidence once one is known present, or

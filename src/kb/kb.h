@@ -51,6 +51,16 @@ typedef struct kb_composite {
     const char *source;
 } kb_composite;
 
+/* How many parts of composite `k` are known present / absent in `state`. */
+static inline void kb_comp_tally(const kb_composite *k, const signed char *state, int *pos, int *neg)
+{
+    *pos = *neg = 0;
+    for (int j = 0; j < k->ncomp; j++) {
+        *pos += state[k->comp[j]] > 0;
+        *neg += state[k->comp[j]] < 0;
+    }
+}
+
 typedef struct kb_corr {
     double weight;      /* likelihood exponent when 2+ members are known */
     int *member, n;

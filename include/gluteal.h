@@ -73,6 +73,7 @@ gl_case *gl_case_parse(const gl_kb *kb, const char *text, size_t len,
 gl_case *gl_case_read_file(const gl_kb *kb, const char *path, gl_error *err); /* "-" = stdin */
 void gl_case_free(gl_case **c);
 const char *gl_case_id(const gl_case *c);
+double gl_case_duration(const gl_case *c);          /* weeks since onset; -1 when not given */
 /* Validation-set fields; count is 0 when the case has no "expected" block. */
 int gl_case_expected_count(const gl_case *c);
 int gl_case_expected(const gl_case *c, int i);       /* condition index, primary first */
@@ -121,8 +122,14 @@ char *gl_next_text(const gl_next *n, int max, int flags); /* free() */
 typedef struct gl_interview gl_interview;
 gl_interview *gl_interview_new(const gl_kb *kb, const gl_case *start, gl_error *err); /* copies start */
 void gl_interview_free(gl_interview **iv);
+/* The first question is GL_ASK_DURATION ("how long?") when the starting case has
+ * no duration: answer it with gl_interview_answer_duration (weeks; < 0 = not
+ * known); gl_interview_answer on it with any yes/no/skip records "not known". */
+#define GL_ASK_DURATION "duration_weeks"
 const char *gl_interview_next(gl_interview *iv);       /* finding to ask now; NULL when done */
+const char *gl_interview_question(const gl_interview *iv, const char *id); /* question text */
 int gl_interview_answer(gl_interview *iv, const char *finding_id, int value); /* 1, -1, 0 = skip */
+int gl_interview_answer_duration(gl_interview *iv, double weeks);
 int gl_interview_back(gl_interview *iv);               /* undo the last answer; -1 if none */
 int gl_interview_asked(const gl_interview *iv);        /* questions asked so far */
 char *gl_interview_why(gl_interview *iv, const char *finding_id); /* what it separates; free() */

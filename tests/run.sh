@@ -102,6 +102,17 @@ assert len(asks) >= 4 and all(a["text"] and a["ask"] for a in asks), asks  # the
 assert len({a["ask"] for a in asks}) == len(asks)  # never asks the same finding twice
 assert lines[-1]["format"] == "gluteal-result/1"
 PY
+# ...and "how long?" first when the case has no duration: a number of weeks, kept in the saved case
+printf '{"format":"gluteal-case/1","patient":{"age":42,"sex":"male"},"findings":{"sx_pain_buttock":true}}' >"$tmp/nodur.json"
+printf '6\nyes\nunknown\n' | "$G" interview --jsonl --save "$tmp/saved.json" "$tmp/nodur.json" >"$tmp/iv2.jsonl" 2>"$tmp/err"; rc=$?
+[ $rc -eq 0 ] && sanitizer_clean "$tmp/err" && python3 - "$tmp/iv2.jsonl" "$tmp/saved.json" <<'PY' && ok || { bad "interview --jsonl duration (rc $rc)"; head -3 "$tmp/iv2.jsonl"; cat "$tmp/err"; }
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert lines[0]["ask"] == "duration_weeks" and "weeks" in lines[0]["answer"], lines[0]
+saved = json.load(open(sys.argv[2]))
+assert saved["duration_weeks"] == 6, saved
+assert saved["findings"][lines[1]["ask"]] is True, (lines[1], saved["findings"])
+PY
 # simulated patients: every public vignette and textbook case replayed from age, sex, side and
 # buttock pain (optimised build: the sanitizer build is too slow for 150 interviews)
 SIM=build/gluteal; [ -x "$SIM" ] || SIM=$G

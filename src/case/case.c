@@ -544,6 +544,7 @@ void gl_case_free(gl_case **cp)
 }
 
 const char *gl_case_id(const gl_case *c) { return c->id; }
+double gl_case_duration(const gl_case *c) { return c->duration; }
 int gl_case_expected_count(const gl_case *c) { return c->nexpected; }
 int gl_case_expected(const gl_case *c, int i) { return i >= 0 && i < c->nexpected ? c->expected[i] : -1; }
 int gl_case_acceptable_count(const gl_case *c) { return c->nacceptable; }

@@ -69,6 +69,21 @@ static int parse_answer(const char *s)
     return 9;
 }
 
+/* "How long?": a number of weeks, or anything yes/no/skip-like for "not
+ * known" (a program answering every question with yes/no/unknown still gets
+ * through). Returns -1 when the interactive user should be asked again. */
+static int answer_duration(gl_interview *iv, const char *s, bool jsonl)
+{
+    char *end;
+    double w = strtod(s, &end);
+    bool number = end != s && !*end && w >= 0 && w <= 2600;
+    if (!number && !jsonl && parse_answer(s) == 9) {
+        printf("   please give the number of weeks (e.g. 3, or 0.5 for a few days), or skip\n");
+        return -1;
+    }
+    return gl_interview_answer_duration(iv, number ? w : -1);
+}
+
 static void print_top(const gl_kb *kb, const gl_case *c, FILE *out)
 {
     gl_result *r = gl_assess(kb, c, NULL);
@@ -137,15 +152,18 @@ static int interview_loop(const gl_kb *kb, gl_interview *iv, bool jsonl)
     char buf[256];
     const char *q;
     while ((q = gl_interview_next(iv))) {
+        bool duration = !strcmp(q, GL_ASK_DURATION);
         if (jsonl) {
-            json_t *o = json_pack("{s:s, s:s}", "ask", q, "text", gl_kb_finding_question(kb, q));
+            json_t *o = json_pack("{s:s, s:s}", "ask", q, "text", gl_interview_question(iv, q));
+            if (duration) /* the one question answered with a number */
+                json_object_set_new(o, "answer", json_string("weeks (a number) or unknown"));
             char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
             printf("%s\n", line ? line : "{}");
             free(line);
             json_decref(o);
         } else
-            printf("\nQ%d. %s  (%s)\n   yes / no / skip, or: back, why, stop > ", gl_interview_asked(iv) + 1,
-                   gl_kb_finding_question(kb, q), q);
+            printf("\nQ%d. %s  (%s)\n   %s, or: back, why, stop > ", gl_interview_asked(iv) + 1,
+                   gl_interview_question(iv, q), q, duration ? "weeks / skip" : "yes / no / skip");
         fflush(stdout);
         char *s = read_line(buf, sizeof buf);
         if (!s || !strcmp(s, "stop") || !strcmp(s, "q"))
@@ -159,6 +177,13 @@ static int interview_loop(const gl_kb *kb, gl_interview *iv, bool jsonl)
             char *why = gl_interview_why(iv, q);
             printf("   %s\n", why ? why : "");
             free(why);
+            continue;
+        }
+        if (duration) {
+            if (answer_duration(iv, s, jsonl) < 0)
+                continue;
+            if (!jsonl)
+                print_top(kb, gl_interview_case(iv), stdout);
             continue;
         }
         int v = parse_answer(s);

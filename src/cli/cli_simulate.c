@@ -1,9 +1,10 @@
 /* cli_simulate.c - `gluteal interview --simulate DIR`: every case file with an
  * "expected" block is replayed as a simulated patient. The interview starts
- * from age, sex, side and buttock pain only; each question is answered from the
- * case file (unknown where it is silent). Reports whether the expected
- * diagnosis (or its umbrella/sub-type) reaches the top three, and after how
- * many questions (from the last time it entered the top three and stayed). */
+ * from age, sex, side and buttock pain only; each question ("how long?"
+ * included) is answered from the case file (unknown where it is silent).
+ * Reports whether the expected diagnosis (or its umbrella/sub-type) reaches
+ * the top three, and after how many questions (from the last time it entered
+ * the top three and stayed). */
 #include <dirent.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -60,10 +61,16 @@ static int replay(const gl_kb *kb, const gl_case *full, int expected, bool *fina
     const char *q;
     bool trace = getenv("GLUTEAL_TRACE") != NULL;
     while ((q = gl_interview_next(iv)) && gl_interview_asked(iv) < SIM_MAX_QUESTIONS) {
-        int v = gl_case_implied(full, q);
-        if (trace)
-            printf("    Q%d %s -> %s\n", gl_interview_asked(iv) + 1, q, v > 0 ? "yes" : v < 0 ? "no" : "unknown");
-        gl_interview_answer(iv, q, v);
+        if (!strcmp(q, GL_ASK_DURATION)) { /* "how long?" answered from the record */
+            if (trace)
+                printf("    Q%d %s -> %g\n", gl_interview_asked(iv) + 1, q, gl_case_duration(full));
+            gl_interview_answer_duration(iv, gl_case_duration(full));
+        } else {
+            int v = gl_case_implied(full, q);
+            if (trace)
+                printf("    Q%d %s -> %s\n", gl_interview_asked(iv) + 1, q, v > 0 ? "yes" : v < 0 ? "no" : "unknown");
+            gl_interview_answer(iv, q, v);
+        }
         /* counted from the last time it entered the top three: a diagnosis
          * that drops out again has not been reached */
         bool hit = in_top3(kb, gl_interview_case(iv), expected);

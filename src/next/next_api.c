@@ -47,8 +47,10 @@ struct gl_interview {
     gl_case *c;
     bool *asked;
     int nasked;
-    struct { int finding; signed char before; } *hist;
+    /* answers in order, for back: finding -1 is the duration question */
+    struct { int finding; signed char before; double duration_before; } *hist;
     int nhist;
+    bool duration_asked;
     gl_next *cur; /* ranking for the current state, computed on demand */
 };
 
@@ -59,7 +61,7 @@ gl_interview *gl_interview_new(const gl_kb *kb, const gl_case *start, gl_error *
         iv->kb = kb;
         iv->c = gl_case_clone(start);
         iv->asked = calloc((size_t)kb->nfind, sizeof *iv->asked);
-        iv->hist = calloc((size_t)kb->nfind + 1, sizeof *iv->hist);
+        iv->hist = calloc((size_t)kb->nfind + 2, sizeof *iv->hist);
     }
     if (!iv || !iv->c || !iv->asked || !iv->hist) {
         gl_interview_free(&iv);
@@ -68,6 +70,7 @@ gl_interview *gl_interview_new(const gl_kb *kb, const gl_case *start, gl_error *
     }
     for (int f = 0; f < kb->nfind; f++) /* never ask what is already known */
         iv->asked[f] = iv->c->state[f] != 0;
+    iv->duration_asked = iv->c->duration >= 0;
     return iv;
 }
 
@@ -91,8 +94,21 @@ static gl_next *current(gl_interview *iv)
     return iv->cur;
 }
 
+/* "How long?" opens every history: time since onset sets the starting odds of
+ * acute causes (disc herniation, fracture, infection, cauda equina) against
+ * chronic ones (tendinopathy, deep gluteal syndrome, axial SpA; the duration
+ * rows of kb/modifiers.tsv), and no yes/no finding carries it. */
+static const char duration_text[] =
+    "How long ago did the pain begin? (weeks, e.g. 6; 0.5 for a few days)";
+static const char duration_why[] =
+    "Time since onset sets the starting probabilities: acute causes (disc herniation, stress fracture, "
+    "infection, cauda equina) against chronic ones (tendinopathy, deep gluteal syndrome, axial "
+    "spondyloarthritis); see the duration rows of kb/modifiers.tsv.";
+
 const char *gl_interview_next(gl_interview *iv)
 {
+    if (!iv->duration_asked)
+        return GL_ASK_DURATION;
     gl_next *n = current(iv);
     if (!n || iv->nhist >= iv->kb->nfind)
         return NULL;
@@ -100,8 +116,29 @@ const char *gl_interview_next(gl_interview *iv)
     return f < 0 ? NULL : iv->kb->find[f].id;
 }
 
+const char *gl_interview_question(const gl_interview *iv, const char *id)
+{
+    return !strcmp(id, GL_ASK_DURATION) ? duration_text : gl_kb_finding_question(iv->kb, id);
+}
+
+int gl_interview_answer_duration(gl_interview *iv, double weeks)
+{
+    if (weeks > 2600 || iv->nhist > iv->kb->nfind)
+        return -1;
+    iv->hist[iv->nhist].finding = -1;
+    iv->hist[iv->nhist++].duration_before = iv->c->duration;
+    iv->c->duration = weeks >= 0 ? weeks : -1;
+    if (!iv->duration_asked)
+        iv->nasked++;
+    iv->duration_asked = true;
+    gl_next_free(&iv->cur);
+    return 0;
+}
+
 int gl_interview_answer(gl_interview *iv, const char *id, int value)
 {
+    if (!strcmp(id, GL_ASK_DURATION)) /* a yes/no answer to "how long?": not known */
+        return value < -1 || value > 1 ? -1 : gl_interview_answer_duration(iv, -1);
     int f = kb_find(iv->kb, id);
     if (f < 0 || value < -1 || value > 1 || iv->nhist >= iv->kb->nfind)
         return -1;
@@ -121,6 +158,15 @@ int gl_interview_back(gl_interview *iv)
         return -1;
     iv->nhist--;
     int f = iv->hist[iv->nhist].finding;
+    gl_next_free(&iv->cur);
+    if (f < 0) { /* the duration question */
+        iv->c->duration = iv->hist[iv->nhist].duration_before;
+        if (iv->c->duration < 0) {
+            iv->duration_asked = false;
+            iv->nasked--;
+        }
+        return 0;
+    }
     gl_case_set_finding(iv->c, iv->kb->find[f].id, iv->hist[iv->nhist].before);
     bool still = false; /* asked again later in the history? */
     for (int i = 0; i < iv->nhist; i++)
@@ -138,6 +184,8 @@ const gl_case *gl_interview_case(const gl_interview *iv) { return iv->c; }
 
 char *gl_interview_why(gl_interview *iv, const char *id)
 {
+    if (!strcmp(id, GL_ASK_DURATION))
+        return strdup(duration_why);
     gl_next *n = current(iv);
     int f = kb_find(iv->kb, id);
     if (!n || f < 0)

@@ -119,6 +119,45 @@ static void red_flag_follow_up(const gl_kb *kb)
     gl_case_free(&c);
 }
 
+/* "How long?" opens the history when the case has no duration; the answer
+ * sets the case's duration, back undoes it, and a skip is not asked again. */
+static void duration_question(const gl_kb *kb)
+{
+    gl_case *c = parse(kb, "\"sx_pain_buttock\": true");
+    gl_interview *iv = c ? gl_interview_new(kb, c, NULL) : NULL;
+    CHECK(iv != NULL);
+    if (!iv) {
+        gl_case_free(&c);
+        return;
+    }
+    const char *q = gl_interview_next(iv);
+    CHECK(q && !strcmp(q, GL_ASK_DURATION));
+    CHECK(strstr(gl_interview_question(iv, GL_ASK_DURATION), "weeks") != NULL);
+    CHECK(gl_interview_answer_duration(iv, 3) == 0);
+    CHECK(gl_case_duration(gl_interview_case(iv)) == 3 && gl_interview_asked(iv) == 1);
+    q = gl_interview_next(iv);
+    CHECK(q && strcmp(q, GL_ASK_DURATION) != 0);
+    CHECK(gl_interview_back(iv) == 0 && gl_interview_asked(iv) == 0);
+    CHECK(gl_case_duration(gl_interview_case(iv)) < 0);
+    q = gl_interview_next(iv);
+    CHECK(q && !strcmp(q, GL_ASK_DURATION));
+    CHECK(gl_interview_answer(iv, GL_ASK_DURATION, 0) == 0); /* "unknown" */
+    q = gl_interview_next(iv);
+    CHECK(q && strcmp(q, GL_ASK_DURATION) != 0 && gl_case_duration(gl_interview_case(iv)) < 0);
+    CHECK(gl_interview_answer_duration(iv, 5000) == -1); /* over 50 years: refused */
+    gl_interview_free(&iv);
+    gl_case_free(&c);
+    /* a case that gives the duration is not asked it */
+    const char text[] = "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 45, \"sex\": \"male\"}, "
+                        "\"duration_weeks\": 8, \"findings\": {\"sx_pain_buttock\": true}}";
+    c = gl_case_parse(kb, text, strlen(text), "t.json", NULL);
+    iv = c ? gl_interview_new(kb, c, NULL) : NULL;
+    q = iv ? gl_interview_next(iv) : NULL;
+    CHECK(q && strcmp(q, GL_ASK_DURATION) != 0);
+    gl_interview_free(&iv);
+    gl_case_free(&c);
+}
+
 void test_next(void)
 {
     gl_error err;
@@ -129,6 +168,7 @@ void test_next(void)
     implied(kb);
     covered(kb);
     skipped_interview(kb);
+    duration_question(kb);
     red_flag_follow_up(kb);
     gl_kb_free(&kb);
 }

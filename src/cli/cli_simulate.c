@@ -14,7 +14,7 @@
 
 /* A guard against a policy that never ends: the interview stops itself (stage
  * budgets, then the red-flag screen) well before this. */
-#define SIM_MAX_QUESTIONS 250
+#define SIM_MAX_QUESTIONS 400
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }

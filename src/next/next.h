@@ -14,6 +14,9 @@ typedef struct next_item {
     double p_yes;        /* predictive probability that the finding is present */
     double gain;         /* expected reduction of uncertainty, bits (see next.c) */
     bool changes_top3;   /* some answer would change the set of the top three */
+    int up_out;          /* condition outside the top three raised most by a yes */
+    int then;            /* else: a yes here, then a yes to this finding, would
+                          * bring up_out into the top three (-1: none; next.c) */
     int up_yes, up_no;   /* condition raised most by a yes / by a no (-1: none) */
     double yes_from, yes_to, no_from, no_to;
 } next_item;

@@ -26,6 +26,9 @@ char *next_item_text(const gl_kb *kb, const next_item *it)
         sb_printf(&b, " Separates %s from %s.", kb->cond[it->up_yes].id, kb->cond[it->up_no].id);
     if (it->changes_top3)
         sb_puts(&b, " Can change the top three.");
+    else if (it->then >= 0)
+        sb_printf(&b, " A yes here, then a yes to %s, would bring %s into the top three.", kb->find[it->then].id,
+                  kb->cond[it->up_out].id);
     return sb_take(&b);
 }
 
@@ -66,6 +69,8 @@ char *gl_next_json(const gl_next *n, int max, int flags)
         json_object_set_new(q, "p_yes", json_real(round(it->p_yes * 1000) / 1000));
         json_object_set_new(q, "gain_bits", json_real(round(it->gain * 10000) / 10000));
         json_object_set_new(q, "changes_top3", json_boolean(it->changes_top3));
+        if (it->then >= 0) /* two-step look-ahead (next.c) */
+            json_object_set_new(q, "then_ask", json_string(kb->find[it->then].id));
         json_t *sep = json_array();
         if (it->up_yes >= 0)
             json_array_append_new(sep, json_string(kb->cond[it->up_yes].id));

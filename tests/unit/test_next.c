@@ -6,6 +6,7 @@
 #include "case/case.h"
 #include "harness.h"
 #include "infer/infer.h"
+#include "next/next.h"
 
 void test_next(void);
 
@@ -158,6 +159,50 @@ static void duration_question(const gl_kb *kb)
     gl_case_free(&c);
 }
 
+/* The two-step look-ahead: "recruit training?" moves no stress fracture into
+ * the top three on its own, but together with its named follow-up it does;
+ * the claim is checked against a full assessment of the case with both
+ * answers yes (the look-ahead is exact for that path). */
+static void look_ahead(const gl_kb *kb)
+{
+    const char text[] = "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 19, \"sex\": \"female\"}, "
+                        "\"findings\": {\"sx_pain_buttock\": true, \"sx_pain_sacral\": true}}";
+    gl_case *c = gl_case_parse(kb, text, strlen(text), "t.json", NULL);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    expr_ctx x = {c->state, c->age, c->duration, c->sex, c->setting, NULL};
+    next_list l;
+    CHECK(next_rank(kb, &x, &l) == 0);
+    int recruit = kb_find(kb, "hx_military_recruit_training"), checked = 0, both_ok = 0, found = 0;
+    for (int i = 0; i < l.n; i++) {
+        const next_item *it = &l.item[i];
+        CHECK(!(it->changes_top3 && it->then >= 0)); /* the look-ahead is only for the others */
+        if (it->finding == recruit) {
+            found = 1;
+            CHECK(!it->changes_top3 && it->then >= 0);
+            CHECK(it->up_out >= 0 && strstr(kb->cond[it->up_out].id, "stress_fracture") != NULL);
+        }
+        if (it->then < 0 || checked >= 12)
+            continue;
+        gl_case *two = gl_case_clone(c); /* both answers yes, assessed in full */
+        gl_case_set_finding(two, kb->find[it->finding].id, 1);
+        gl_case_set_finding(two, kb->find[it->then].id, 1);
+        gl_result *r = gl_assess(kb, two, NULL);
+        bool in3 = false;
+        for (int k = 1; r && k <= 3; k++)
+            in3 |= gl_kb_same_family(kb, gl_result_ranked(r, k), it->up_out) != 0;
+        checked++;
+        both_ok += in3;
+        gl_result_free(&r);
+        gl_case_free(&two);
+    }
+    CHECK(found);
+    CHECK(checked >= 5 && both_ok == checked);
+    next_list_free(&l);
+    gl_case_free(&c);
+}
+
 void test_next(void)
 {
     gl_error err;
@@ -169,6 +214,7 @@ void test_next(void)
     covered(kb);
     skipped_interview(kb);
     duration_question(kb);
+    look_ahead(kb);
     red_flag_follow_up(kb);
     gl_kb_free(&kb);
 }

@@ -19,7 +19,7 @@ extern const size_t web_embedded_count;
 /* Latest validation figures, quoted from `gluteal eval tests/vignettes` (its last three lines) on the
  * date given; update them when the knowledge base changes. */
 #define VALIDATION_DATE "2026-11-22"
-#define VALIDATION_KB "kb-75b7eb26"
+#define VALIDATION_KB "kb-aa9ecb24"
 #define VALIDATION_CASES "26 published case vignettes (tests/vignettes)"
 #define VALIDATION_STRICT "top-1 11/26 = 42.3%, top-3 20/26 = 76.9%"
 #define VALIDATION_LENIENT "top-1 20/26 = 76.9%, top-3 24/26 = 92.3%"

@@ -29,7 +29,7 @@ int infer_explain(const gl_kb *kb, int c, const signed char *ev, const double *w
             continue;
         double wf = w ? w[f] : 1.0;
         infer_item it = {f, row, (signed char)(ev[f] > 0), pow(infer_lr(kb, c, f, ev[f] > 0), wf), wf};
-        if (fabs(log(it.lr)) < 1e-3) /* a typical negative that was absent, etc.: moved nothing */
+        if (fabs(log(it.lr)) < 1e-3) /* a row at the base rate, etc.: moved nothing */
             continue;
         insert_sorted(out, &n, max, it, strength(&it), strength);
     }

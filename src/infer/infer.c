@@ -5,10 +5,12 @@
  * separate "other cause" state (prior eps) stands for pain from a cause the
  * knowledge base does not model. Findings follow a noisy-OR with leak:
  *
- *     P(f absent | S) = (1 - b_f) * prod_{c in S} (1 - l_cf),
+ *     P(f absent | S) = (1 - b_f prod_{c in S} r_cf) * prod_{c in S} (1 - l_cf),
  *
  * with b_f the finding's base rate and l_cf = (sens_cf - b_f) / (1 - b_f) its
  * link to c, so that a patient with c alone shows f with probability sens_cf.
+ * A row below the base rate (a typical negative) has no link but scales the
+ * leak, r_cf = sens_cf / b_f (else 1): c alone again gives exactly sens_cf.
  * Under "other cause", P(f) = b_f. Findings are independent given the set S
  * (the usual noisy-OR assumption, relaxed twice: a known criteria set replaces
  * its correlated parts before inference, infer_evidence(); and members of a
@@ -19,14 +21,14 @@
  *
  * Inference is exact for this model: we enumerate every set S of 1..K
  * conditions (33 conditions: 561 sets for K = 2, 6,017 for K = 3) and "other".
- *   - Absent findings factorise: their product over S is
- *     prod_f (1-b_f) * prod_{c in S} w_c, with w_c = prod_f (1 - l_cf). The
+ *   - Absent findings without a leak factor factorise: their product over S
+ *     is prod_f (1-b_f) * prod_{c in S} w_c, with w_c = prod_f (1 - l_cf). The
  *     (1-b_f) factor is shared by every state, "other" included, so it cancels
  *     (this is the idea behind Quickscore, Heckerman 1989).
- *   - Present findings do not factorise: for each S we take
- *     prod_f [1 - (1-b_f) prod_{c in S} (1-l_cf)], building the inner products
- *     incrementally down the nested loops so each set costs one pass over the
- *     present findings.
+ *   - Present findings, and absent ones with a leak factor, do not: for each S
+ *     we take U - b V (absent) or 1 - U + b V (present), U = prod (1 - l_cf),
+ *     V = prod r_cf (1 - l_cf), building both products incrementally down the
+ *     nested loops so each set costs one pass over these "tracked" findings.
  * The prior of S is (1 - eps) * pi_k * prod_{c in S} odds_c / e_k(odds), with
  * k = |S|: pi_k (kb/model.tsv size_prior) is the probability that exactly k
  * conditions are present, and within one size the sets are weighted by their
@@ -144,11 +146,35 @@ static double damped_link(double l, double b, int present, double w)
     return b * (pow(sens / b, w) - 1.0) / (1.0 - b);
 }
 
+/* The leak factor likewise: the single-condition LR r (present) or
+ * (1 - b r)/(1 - b) (absent) becomes LR^w. */
+static double damped_inhib(double r, double b, int present, double w)
+{
+    if (w >= 1.0 || r >= 1.0)
+        return r;
+    if (present)
+        return pow(r, w);
+    return (1.0 - (1.0 - b) * pow((1.0 - b * r) / (1.0 - b), w)) / b;
+}
+
+static double inhib_of(const gl_kb *kb, int c, int f)
+{
+    return kb->inhib ? kb->inhib[(size_t)c * (size_t)kb->nfind + (size_t)f] : 1.0;
+}
+
 double infer_lr(const gl_kb *kb, int c, int f, int present)
 {
     double b = kb->find[f].base, l = kb->link[c * kb->nfind + f];
-    double p = 1.0 - (1.0 - b) * (1.0 - l);
+    double p = 1.0 - (1.0 - l) * (1.0 - b * inhib_of(kb, c, f));
     return present ? p / b : (1.0 - p) / (1.0 - b);
+}
+
+bool infer_inhibited(const gl_kb *kb, int f)
+{
+    for (int c = 0; kb->inhib && c < kb->ncond; c++)
+        if (kb->inhib[(size_t)c * (size_t)kb->nfind + (size_t)f] < 1.0)
+            return true;
+    return false;
 }
 
 /* Accumulators with a running maximum of the log weight. */
@@ -233,12 +259,43 @@ static void acc_add_linear(acc *a, double w, const int *members, int k, const in
     add_members(a, w, members, k, head);
 }
 
-/* log prod_j (1 - A[j]), robust to many small factors */
-static double log_prod_one_minus(const double *A, int m)
+typedef struct enum_ctx {
+    int n, m, K;
+    const double *a;   /* per condition: log odds + log w_c (absent findings) */
+    const double *Q;   /* n x m: 1 - link for each tracked finding */
+    const double *R;   /* n x m: leak factor r times (1 - link) */
+    const double *tb;  /* per tracked finding: its base rate */
+    const signed char *tsign; /* per tracked finding: 1 present, -1 absent */
+    const double *E;   /* linear path: per condition exp(a_c - amax), else NULL */
+    const double *B;   /* linear path: per set size exp(base_log + k amax - M) */
+    double Bmax[9];    /* linear path: max of B over this size and larger */
+    double *A, *V;     /* (K+1) x m partial products of Q and of R */
+    const double *base_log; /* per set size k: log((1 - eps) * pi_k / e_k) */
+    const int *ord;    /* visiting order of conditions: heaviest (largest a) first */
+    const int *head;
+    acc *acc;
+    int members[8];
+} enum_ctx;
+
+/* The tracked findings' likelihood for one set, from U = prod (1 - l) and
+ * V = prod r (1 - l) over its conditions: P(absent) = U - b V, P(present) =
+ * 1 - U + b V. Multiplied directly (linear path) or summed as logs. */
+static double tracked_prod(const enum_ctx *e, const double *U, const double *V)
+{
+    double prod = 1.0;
+    for (int j = 0; j < e->m; j++) {
+        double absent = U[j] - e->tb[j] * V[j];
+        prod *= e->tsign[j] > 0 ? 1.0 - absent : absent;
+    }
+    return prod;
+}
+
+static double tracked_log(const enum_ctx *e, const double *U, const double *V)
 {
     double s = 0.0, prod = 1.0;
-    for (int j = 0; j < m; j++) {
-        prod *= 1.0 - A[j];
+    for (int j = 0; j < e->m; j++) {
+        double absent = U[j] - e->tb[j] * V[j];
+        prod *= e->tsign[j] > 0 ? 1.0 - absent : absent;
         if ((j & 31) == 31) {
             s += log(prod);
             prod = 1.0;
@@ -247,77 +304,61 @@ static double log_prod_one_minus(const double *A, int m)
     return s + log(prod);
 }
 
-typedef struct enum_ctx {
-    int n, m, K;
-    const double *a;   /* per condition: log odds + log w_c (absent findings) */
-    const double *Q;   /* n x m: 1 - link for each present finding */
-    const double *E;   /* linear path: per condition exp(a_c - amax), else NULL */
-    const double *B;   /* linear path: per set size exp(base_log + k amax - M) */
-    double Bmax[9];    /* linear path: max of B over this size and larger */
-    double *A;         /* (K+1) x m partial products */
-    const double *base_log; /* per set size k: log((1 - eps) * pi_k / e_k) */
-    const int *ord;    /* visiting order of conditions: heaviest (largest a) first */
-    const int *head;
-    acc *acc;
-    int members[8];
-} enum_ctx;
-
-/* Depth-first over sets in increasing index order; level d holds the product
- * (1-b_f) * prod over the d chosen conditions in A[d]. */
+/* Depth-first over sets in increasing index order; level d holds the products
+ * over the d chosen conditions of (1 - l) in A[d] and of r (1 - l) in V[d]. */
 static void enumerate(enum_ctx *e, int d, int from, double loga)
 {
-    const double *prev = e->A + (size_t)d * (size_t)e->m;
-    double *cur = e->A + (size_t)(d + 1) * (size_t)e->m;
+    size_t m = (size_t)e->m;
+    const double *pu = e->A + (size_t)d * m, *pv = e->V + (size_t)d * m;
+    double *cu = e->A + (size_t)(d + 1) * m, *cv = e->V + (size_t)(d + 1) * m;
     bool leaf = d + 1 == e->K;
     for (int ci = from; ci < e->n; ci++) {
         int c = e->ord[ci];
-        const double *q = e->Q + (size_t)c * (size_t)e->m;
+        const double *q = e->Q + (size_t)c * m, *r = e->R + (size_t)c * m;
         e->members[d] = c;
+        double lin = 0;
         if (e->E) { /* linear domain: loga carries the product of E factors */
-            double lin = loga * e->E[c];
+            lin = loga * e->E[c];
             /* no state below can weigh more than Bmax * lin: skip a subtree that
              * cannot move the total by 1e-16 (error < 1e-12 over all states) */
             if (e->Bmax[d + 1] * lin < 1e-16 * e->acc->total)
                 continue;
-            double prod = 1.0;
-            if (leaf) /* deepest level: the product only, nothing stored */
-                for (int j = 0; j < e->m; j++)
-                    prod *= 1.0 - prev[j] * q[j];
-            else
-                for (int j = 0; j < e->m; j++) {
-                    cur[j] = prev[j] * q[j];
-                    prod *= 1.0 - cur[j];
-                }
-            acc_add_linear(e->acc, e->B[d + 1] * lin * prod, e->members, d + 1, e->head);
-            if (!leaf)
-                enumerate(e, d + 1, ci + 1, lin);
-            continue;
         }
-        for (int j = 0; j < e->m; j++)
-            cur[j] = prev[j] * q[j];
+        for (size_t j = 0; j < m; j++) {
+            cu[j] = pu[j] * q[j];
+            cv[j] = pv[j] * r[j];
+        }
         double la = loga + e->a[c];
-        acc_add(e->acc, e->base_log[d + 1] + la + log_prod_one_minus(cur, e->m), e->members, d + 1, e->head);
+        if (e->E)
+            acc_add_linear(e->acc, e->B[d + 1] * lin * tracked_prod(e, cu, cv), e->members, d + 1, e->head);
+        else
+            acc_add(e->acc, e->base_log[d + 1] + la + tracked_log(e, cu, cv), e->members, d + 1, e->head);
         if (!leaf)
-            enumerate(e, d + 1, ci + 1, la);
+            enumerate(e, d + 1, ci + 1, e->E ? lin : la);
     }
 }
 
-/* Fill a (per condition: log prior odds + absent findings) and Q (1 - link for
- * each present finding), with correlated findings' links damped. */
+/* Fill a (per condition: log prior odds + the absent findings that factorise)
+ * and, for each tracked finding j (present, or absent with a leak factor
+ * somewhere), Q = 1 - link and R = r (1 - link); correlated findings damped.
+ * `trk[f]` marks the tracked absent findings. */
 static void build_factors(const gl_kb *kb, const double *prior, const signed char *ev, const double *w,
-                          const int *pos, int m, double *a, double *Q)
+                          const int *pos, int m, const bool *trk, double *a, double *Q, double *R)
 {
     int nf = kb->nfind;
     for (int c = 0; c < kb->ncond; c++) {
         double la = log(prior[c] / (1.0 - prior[c]));
         const double *link = kb->link + (size_t)c * (size_t)nf;
         for (int f = 0; f < nf; f++)
-            if (ev[f] < 0 && link[f] > 0)
+            if (ev[f] < 0 && !trk[f] && link[f] > 0)
                 la += log1p(-damped_link(link[f], kb->find[f].base, 0, w ? w[f] : 1.0));
         a[c] = la;
         for (int j = 0; j < m; j++) {
-            int f = pos[j];
-            Q[(size_t)c * (size_t)m + (size_t)j] = 1.0 - damped_link(link[f], kb->find[f].base, 1, w ? w[f] : 1.0);
+            int f = pos[j], present = ev[f] > 0;
+            double b = kb->find[f].base, wf = w ? w[f] : 1.0;
+            double q = 1.0 - damped_link(link[f], b, present, wf);
+            Q[(size_t)c * (size_t)m + (size_t)j] = q;
+            R[(size_t)c * (size_t)m + (size_t)j] = q * damped_inhib(inhib_of(kb, c, f), b, present, wf);
         }
     }
 }
@@ -363,23 +404,36 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, cons
     int K = max_k < 1 ? 1 : max_k > n ? n : max_k;
     if (K > 7)
         K = 7;
-    for (int f = 0; f < nf; f++)
-        m += ev[f] > 0;
+    /* tracked per set: present findings, and absent ones some condition makes
+     * rarer than the base rate (their leak factor does not factorise) */
+    bool *trk = calloc((size_t)nf + 1, sizeof *trk);
+    if (!trk)
+        return -1;
+    for (int f = 0; f < nf; f++) {
+        trk[f] = ev[f] < 0 && infer_inhibited(kb, f);
+        m += ev[f] > 0 || trk[f];
+    }
     int *pos = malloc((size_t)(m + 1) * sizeof *pos);
     double *a = malloc((size_t)n * sizeof *a), *E = malloc((size_t)n * sizeof *E);
-    double *Q = malloc(((size_t)n * (size_t)m + 1) * sizeof *Q);
+    double *Q = malloc(((size_t)n * (size_t)m + 1) * sizeof *Q), *R = malloc(((size_t)n * (size_t)m + 1) * sizeof *R);
     double *A = malloc(((size_t)(K + 1) * (size_t)m + 1) * sizeof *A);
+    double *V = malloc(((size_t)(K + 1) * (size_t)m + 1) * sizeof *V), *tb = malloc(((size_t)m + 1) * sizeof *tb);
+    signed char *tsign = malloc((size_t)m + 1);
     int *head = malloc((size_t)n * sizeof *head);
     double *e = calloc((size_t)K + 1, sizeof *e);
     int *ord = malloc((size_t)n * sizeof *ord);
-    if (!pos || !a || !E || !Q || !A || !head || !e || !ord) {
-        free(pos), free(a), free(E), free(Q), free(A), free(head), free(e), free(ord);
+    if (!pos || !a || !E || !Q || !R || !A || !V || !tb || !tsign || !head || !e || !ord) {
+        free(trk), free(pos), free(a), free(E), free(Q), free(R), free(A), free(V), free(tb), free(tsign);
+        free(head), free(e), free(ord);
         return -1;
     }
     m = 0;
     for (int f = 0; f < nf; f++)
-        if (ev[f] > 0)
+        if (ev[f] > 0 || trk[f]) {
+            tb[m] = kb->find[f].base;
+            tsign[m] = ev[f] > 0 ? 1 : -1;
             pos[m++] = f;
+        }
     /* e_k: elementary symmetric polynomials of the prior odds */
     e[0] = 1.0;
     for (int c = 0; c < n; c++) {
@@ -388,7 +442,7 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, cons
             e[k] += e[k - 1] * odds;
         head[c] = kb->cond[c].family;
     }
-    build_factors(kb, prior, ev, w, pos, m, a, Q);
+    build_factors(kb, prior, ev, w, pos, m, trk, a, Q, R);
     for (int c = 0; c < n; c++) { /* insertion sort by a, largest first (n is small) */
         int k = c;
         while (k > 0 && a[ord[k - 1]] < a[c]) {
@@ -402,16 +456,16 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, cons
         pisum += kb->size_prior[k];
     for (int k = 1; k <= K; k++)
         base_log[k] = log1p(-eps) + log(kb->size_prior[k] / pisum) - log(e[k]);
-    /* "other cause": every present finding at its base rate */
+    /* "other cause": every tracked finding at its base rate */
     double lother = log(eps);
     for (int j = 0; j < m; j++)
-        lother += log(kb->find[pos[j]].base);
+        lother += log(tsign[j] > 0 ? tb[j] : 1.0 - tb[j]);
     for (int j = 0; j < m; j++)
-        A[j] = 1.0 - kb->find[pos[j]].base;
+        A[j] = V[j] = 1.0;
     acc ac = {-INFINITY, 0, 0, post, fam, n, rec, false};
     memset(post, 0, (size_t)n * sizeof *post);
     memset(fam, 0, (size_t)n * sizeof *fam);
-    enum_ctx ec = {n, m, K, a, Q, NULL, NULL, {0}, A, base_log, ord, head, &ac, {0}};
+    enum_ctx ec = {n, m, K, a, Q, R, tb, tsign, NULL, NULL, {0}, A, V, base_log, ord, head, &ac, {0}};
     if (!try_linear(&ec, lother, E, B)) { /* extreme ranges: the same sums in logs */
         ac = (acc){-INFINITY, 0, 0, post, fam, n, rec, false};
         memset(post, 0, (size_t)n * sizeof *post);
@@ -426,7 +480,8 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, cons
         fam[c] = head[c] == c ? fam[c] / ac.total : post[c];
     }
     *other = ac.other / ac.total;
-    free(pos), free(a), free(E), free(Q), free(A), free(head), free(e), free(ord);
+    free(trk), free(pos), free(a), free(E), free(Q), free(R), free(A), free(V), free(tb), free(tsign);
+    free(head), free(e), free(ord);
     if (rec && !ac.oom) /* turn recorded log weights into posterior probabilities */
         for (int i = 0; i < rec->n; i++)
             rec->s[i].w = exp(rec->s[i].w - ac.max) / ac.total;

@@ -28,6 +28,8 @@ int infer_run(const gl_kb *kb, const double *prior, const signed char *ev, const
 /* Likelihood ratio the model gives finding f for condition c alone versus no
  * modelled cause: present -> P(f|c)/base, absent -> P(!f|c)/(1-base). */
 double infer_lr(const gl_kb *kb, int c, int f, int present);
+/* Some condition makes finding f rarer than its base rate (a typical negative). */
+bool infer_inhibited(const gl_kb *kb, int f);
 
 #endif
 

@@ -111,6 +111,9 @@ struct gl_kb {
     int nrows;
     int *row_of;        /* ncond x nfind: row index or -1 */
     double *link;       /* ncond x nfind: noisy-OR link probability (0 = none) */
+    double *inhib;      /* ncond x nfind: factor on the leak, sens/base for a row
+                         * below the base rate (a typical negative), else 1;
+                         * NULL = all 1 (infer.c) */
     kb_composite *comp;
     int ncomp;
     kb_modifier *mod;

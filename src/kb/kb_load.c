@@ -668,7 +668,8 @@ static bool load_profiles(src *s, gl_kb *kb, gl_error *err)
 {
     kb->row_of = arena_alloc(kb->A, (size_t)kb->ncond * (size_t)kb->nfind * sizeof(int));
     kb->link = arena_alloc(kb->A, (size_t)kb->ncond * (size_t)kb->nfind * sizeof(double));
-    if (!kb->row_of || !kb->link)
+    kb->inhib = arena_alloc(kb->A, (size_t)kb->ncond * (size_t)kb->nfind * sizeof(double));
+    if (!kb->row_of || !kb->link || !kb->inhib)
         return err_set(err, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory"), false;
     for (int i = 0; i < kb->ncond * kb->nfind; i++)
         kb->row_of[i] = -1;
@@ -1006,16 +1007,24 @@ static void sort_findings(gl_kb *kb)
     }
 }
 
-/* Noisy-OR link from sensitivity and base rate (kb/README.md "The model"). */
+/* Noisy-OR link from sensitivity and base rate, or for a row below the base
+ * rate (a typical negative) the factor on the leak (kb/README.md "The model").
+ * Either way a patient with c alone shows the finding with probability sens
+ * (floored at 0.001: no finding rules a condition out absolutely). */
 static void compute_links(gl_kb *kb)
 {
-    for (int i = 0; i < kb->ncond * kb->nfind; i++)
+    for (int i = 0; i < kb->ncond * kb->nfind; i++) {
         kb->link[i] = 0.0;
+        kb->inhib[i] = 1.0;
+    }
     for (int i = 0; i < kb->nrows; i++) {
         const kb_row *r = &kb->rows[i];
-        double base = kb->find[r->finding].base;
-        double link = r->sens > base ? (r->sens - base) / (1.0 - base) : 0.0;
-        kb->link[r->cond * kb->nfind + r->finding] = link;
+        double base = kb->find[r->finding].base, sens = r->sens > 0.001 ? r->sens : 0.001;
+        size_t at = (size_t)r->cond * (size_t)kb->nfind + (size_t)r->finding;
+        if (sens > base)
+            kb->link[at] = (sens - base) / (1.0 - base);
+        else
+            kb->inhib[at] = sens / base;
     }
 }
 

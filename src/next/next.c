@@ -112,14 +112,17 @@ static bool same_set(const int *a, const int *b)
     return true;
 }
 
-/* P(finding f absent | state s) under the noisy-OR. */
+/* P(finding f absent | state s) under the noisy-OR with leak factors:
+ * U - b V, U = prod (1 - l), V = prod r (1 - l) (infer.c). */
 static double p_absent(const gl_kb *kb, const infer_state *s, int f)
 {
-    const double *link = kb->link + f;
-    double absent = 1 - kb->find[f].base;
-    for (int j = 0; j < s->k; j++)
-        absent *= 1 - link[(size_t)s->member[j] * (size_t)kb->nfind];
-    return absent;
+    double u = 1, v = 1;
+    for (int j = 0; j < s->k; j++) {
+        size_t at = (size_t)s->member[j] * (size_t)kb->nfind + (size_t)f;
+        u *= 1 - kb->link[at];
+        v *= (1 - kb->link[at]) * (kb->inhib ? kb->inhib[at] : 1.0);
+    }
+    return u - kb->find[f].base * v;
 }
 
 /* Marginals after a yes (own1/fam1) and after a no (own0/fam0) in one pass:
@@ -274,7 +277,7 @@ static bool askable(const gl_kb *kb, const signed char *state, int f, int red_ur
     for (int c = 0; c < kb->ncond; c++)
         if (kb->link[c * kb->nfind + f] > 0)
             return true;
-    return false;
+    return infer_inhibited(kb, f); /* a typical negative moves its condition too */
 }
 
 static int cmp_items(const void *a, const void *b)
@@ -340,7 +343,7 @@ int next_rank(const gl_kb *kb, const expr_ctx *ctx, next_list *out)
         it->red_urgency = urg[f];
         score(&w, it, out->top3);
     }
-    spec = malloc((size_t)n * 2 * sizeof *spec);
+    spec = calloc((size_t)n * 2, sizeof *spec); /* every entry set by specific_questions */
     if (!spec)
         goto done;
     specific_questions(kb, out, spec);

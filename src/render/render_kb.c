@@ -167,7 +167,7 @@ char *gl_kb_audit(const gl_kb *kb, int *problems)
     sb_printf(&b, "conditions %d, findings %d, profile rows %d (measured %d = %.0f%%, estimate %d = %.0f%%)\n",
               kb->ncond, kb->nfind, kb->nrows, measured, 100.0 * measured / (kb->nrows ? kb->nrows : 1),
               kb->nrows - measured, 100.0 * (kb->nrows - measured) / (kb->nrows ? kb->nrows : 1));
-    sb_printf(&b, "rows at or below the base rate (typical negatives, no link): %d\n", nolink);
+    sb_printf(&b, "rows at or below the base rate (typical negatives: no link, leak factor sens/base): %d\n", nolink);
     sb_printf(&b, "base rates measured %d, estimate %d; rows without a source: 0 (refused on load)\n", base_measured,
               kb->nfind - base_measured);
     sb_puts(&b, "\nConditions with fewer than 15 profile findings:");

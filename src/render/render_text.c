@@ -99,8 +99,10 @@ static void evidence_lines(sbuf *b, const gl_result *r, int c, const style *st)
     int n = infer_explain(r->kb, c, r->ev, r->w, it, SHOW_EVIDENCE);
     for (int i = 0; i < n; i++) {
         const kb_row *row = &r->kb->rows[it[i].row];
-        sb_printf(b, "        %s %-38s LR %5.2f%s %s%s ", it[i].lr >= 1 ? "+" : "-",
-                  r->kb->find[it[i].finding].id, it[i].lr, it[i].weight < 1 ? "~" : " ", st->dim,
+        char label[96]; /* "no X": an absent finding (a typical negative's absence can support) */
+        snprintf(label, sizeof label, "%s%s", it[i].present ? "" : "no ", r->kb->find[it[i].finding].id);
+        sb_printf(b, "        %s %-38s LR %5.2f%s %s%s ", it[i].lr >= 1 ? "+" : "-", label, it[i].lr,
+                  it[i].weight < 1 ? "~" : " ", st->dim,
                   row->measured ? "measured:" : "estimate:");
         clip(b, row->source, 60);
         sb_printf(b, "%s\n", st->off);

@@ -1,7 +1,9 @@
 /* test_infer.c - the inference engine against brute-force enumeration on
  * random small knowledge bases, plus properties a clinician relies on. The
  * reference below is deliberately naive: it multiplies P(f | S) for every
- * known finding (absent ones included) over every allowed set S. */
+ * known finding (absent ones included) over every allowed set S, with
+ * P(f absent | S) = (1 - b prod r_c) prod (1 - l_c), each single-condition
+ * likelihood ratio damped to LR^w. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,7 @@ typedef struct synth {
     kb_condition cond[10];
     kb_finding find[14];
     double link[10 * 14];
+    double inhib[10 * 14];
 } synth;
 
 static void make_synth(synth *s, int n, int m, double link_density)
@@ -33,6 +36,7 @@ static void make_synth(synth *s, int n, int m, double link_density)
     s->kb.cond = s->cond;
     s->kb.find = s->find;
     s->kb.link = s->link;
+    s->kb.inhib = s->inhib;
     s->kb.other_prior = 0.02 + 0.2 * rnd();
     double sum = 0; /* random prior on the number of coexisting conditions */
     for (int k = 1; k <= 7; k++)
@@ -51,8 +55,11 @@ static void make_synth(synth *s, int n, int m, double link_density)
     }
     for (int f = 0; f < m; f++) {
         s->find[f].base = 0.005 + 0.5 * rnd();
-        for (int c = 0; c < n; c++)
-            s->link[c * m + f] = rnd() < link_density ? 0.95 * rnd() : 0.0;
+        for (int c = 0; c < n; c++) { /* a link, a typical negative (leak factor) or neither */
+            double u = rnd();
+            s->link[c * m + f] = u < link_density ? 0.95 * rnd() : 0.0;
+            s->inhib[c * m + f] = u >= link_density && u < link_density + 0.25 ? 0.05 + 0.9 * rnd() : 1.0;
+        }
     }
 }
 
@@ -92,15 +99,20 @@ static void brute(const gl_kb *kb, const double *prior, const signed char *ev, c
         for (int f = 0; f < m; f++) {
             if (!ev[f])
                 continue;
-            double b = kb->find[f].base, absent = 1 - b;
+            double b = kb->find[f].base, links = 1, leak = b;
             for (int c = 0; c < n; c++)
                 if (mask & (1u << c)) {
                     /* a correlated finding at weight wt: each single-condition
                      * likelihood ratio becomes LR^wt (kb/README.md) */
-                    double l = kb->link[c * m + f], lr = ev[f] > 0 ? (b + (1 - b) * l) / b : 1 - l;
+                    double l = kb->link[c * m + f], r = kb->inhib[c * m + f];
+                    double lr = ev[f] > 0 ? (b + (1 - b) * l) / b : 1 - l;
                     double damped = ev[f] > 0 ? (b * pow(lr, wt[f]) - b) / (1 - b) : 1 - pow(lr, wt[f]);
-                    absent *= 1 - damped;
+                    links *= 1 - damped;
+                    /* leak factor: LR r (present) or (1 - b r) / (1 - b) (absent), damped alike */
+                    double lrr = ev[f] > 0 ? r : (1 - b * r) / (1 - b);
+                    leak *= ev[f] > 0 ? pow(lrr, wt[f]) : (1 - (1 - b) * pow(lrr, wt[f])) / b;
                 }
+            double absent = (1 - leak) * links;
             w *= ev[f] > 0 ? 1 - absent : absent;
         }
         total += w;
@@ -174,12 +186,15 @@ static void check_order_and_unknown(void)
     r.kb.cond = r.cond;
     r.kb.find = r.find;
     r.kb.link = r.link;
+    r.kb.inhib = r.inhib;
     signed char rev[10];
     for (int f = 0; f < 10; f++) {
         rev[f] = ev[9 - f];
         r.find[f] = s.find[9 - f];
-        for (int c = 0; c < 6; c++)
+        for (int c = 0; c < 6; c++) {
             r.link[c * 10 + f] = s.link[c * 10 + 9 - f];
+            r.inhib[c * 10 + f] = s.inhib[c * 10 + 9 - f];
+        }
     }
     infer_run(&r.kb, prior, rev, NULL, 3, b, fb, &ob);
     for (int c = 0; c < 6; c++)
@@ -193,15 +208,20 @@ static void check_order_and_unknown(void)
         CHECK_NEAR(a[c], b[c], 1e-15);
 }
 
-/* A present finding linked only to c never lowers c; an absent one never raises it. */
+/* A present finding linked only to c never lowers c; an absent one never
+ * raises it. A typical negative of c only (present less often than its base
+ * rate) works the other way: present never raises c, absent never lowers it. */
 static void check_monotone(void)
 {
-    for (int trial = 0; trial < 200; trial++) {
+    for (int trial = 0; trial < 400; trial++) {
         synth s;
         make_synth(&s, 5, 8, 0.5);
         int c = (int)(rnd() * 5), f = (int)(rnd() * 8);
-        for (int d = 0; d < 5; d++)
-            s.link[d * 8 + f] = d == c ? 0.1 + 0.8 * rnd() : 0.0;
+        bool negative = trial % 2;
+        for (int d = 0; d < 5; d++) {
+            s.link[d * 8 + f] = d == c && !negative ? 0.1 + 0.8 * rnd() : 0.0;
+            s.inhib[d * 8 + f] = d == c && negative ? 0.05 + 0.9 * rnd() : 1.0;
+        }
         double prior[5], before[5], after[5], fam[5], o;
         for (int d = 0; d < 5; d++)
             prior[d] = s.cond[d].prior[SET_PMR];
@@ -211,10 +231,10 @@ static void check_monotone(void)
         infer_run(&s.kb, prior, ev, NULL, 1 + trial % 5, before, fam, &o);
         ev[f] = 1;
         infer_run(&s.kb, prior, ev, NULL, 1 + trial % 5, after, fam, &o);
-        CHECK(after[c] >= before[c] - 1e-12);
+        CHECK(negative ? after[c] <= before[c] + 1e-12 : after[c] >= before[c] - 1e-12);
         ev[f] = -1;
         infer_run(&s.kb, prior, ev, NULL, 1 + trial % 5, after, fam, &o);
-        CHECK(after[c] <= before[c] + 1e-12);
+        CHECK(negative ? after[c] >= before[c] - 1e-12 : after[c] <= before[c] + 1e-12);
     }
 }
 
@@ -229,6 +249,8 @@ static void check_explaining_away(void)
         s.cond[c].prior[SET_PMR] = 0.1;
     }
     s.kb.size_prior[1] = 0.85, s.kb.size_prior[2] = 0.12, s.kb.size_prior[3] = 0.03; /* mostly one cause */
+    for (int i = 0; i < 6; i++)
+        s.inhib[i] = 1.0;
     s.find[0].base = s.find[1].base = 0.02;
     s.link[0 * 2 + 0] = 0.8; /* c0 and c1 both cause f0 */
     s.link[1 * 2 + 0] = 0.8;

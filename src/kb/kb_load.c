@@ -453,9 +453,11 @@ static bool load_model(src *s, gl_kb *kb, gl_error *err)
             kb->scope_other = v;
         else
             kb->scope_top = v;
-        if (ok && !(ok = get_source(&t, 2, &kb->model_source[k], kb->A, err)))
+        if (!ok) /* k may be -1 (unknown key): nothing to mark */
             break;
-        seen[k] = ok;
+        if (!(ok = get_source(&t, 2, &kb->model_source[k], kb->A, err)))
+            break;
+        seen[k] = true;
     }
     ok = ok && !err_pending(err);
     for (int i = 0; ok && i < 4; i++)

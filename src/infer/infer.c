@@ -162,10 +162,20 @@ static double inhib_of(const gl_kb *kb, int c, int f)
     return kb->inhib ? kb->inhib[(size_t)c * (size_t)kb->nfind + (size_t)f] : 1.0;
 }
 
+/* The leak factor applied to an observed finding. The presenting complaint
+ * (model.tsv entry_finding) when present is what the priors are conditioned
+ * on (priors.tsv: "a patient presenting with buttock / posterior hip pain"),
+ * so its rows below the base rate do not count it a second time; absent, it
+ * is a departure from the complaint the rows do describe. */
+static double observed_inhib(const gl_kb *kb, int c, int f, int present)
+{
+    return present && f == kb->entry ? 1.0 : inhib_of(kb, c, f);
+}
+
 double infer_lr(const gl_kb *kb, int c, int f, int present)
 {
     double b = kb->find[f].base, l = kb->link[c * kb->nfind + f];
-    double p = 1.0 - (1.0 - l) * (1.0 - b * inhib_of(kb, c, f));
+    double p = 1.0 - (1.0 - l) * (1.0 - b * observed_inhib(kb, c, f, present));
     return present ? p / b : (1.0 - p) / (1.0 - b);
 }
 
@@ -358,7 +368,7 @@ static void build_factors(const gl_kb *kb, const double *prior, const signed cha
             double b = kb->find[f].base, wf = w ? w[f] : 1.0;
             double q = 1.0 - damped_link(link[f], b, present, wf);
             Q[(size_t)c * (size_t)m + (size_t)j] = q;
-            R[(size_t)c * (size_t)m + (size_t)j] = q * damped_inhib(inhib_of(kb, c, f), b, present, wf);
+            R[(size_t)c * (size_t)m + (size_t)j] = q * damped_inhib(observed_inhib(kb, c, f, present), b, present, wf);
         }
     }
 }

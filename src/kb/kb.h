@@ -136,6 +136,8 @@ struct gl_kb {
     double size_prior[8];  /* P(exactly k conditions present), k = 1..max_k */
     double other_prior, scope_other, scope_top;
     const char *model_source[5];
+    const char *entry_id; /* model.tsv entry_finding: the presenting complaint the priors are */
+    int entry;            /* conditioned on (its leak factors do not count it again); -1 none */
     const char *dir;    /* folder it was loaded from, NULL for the built-in copy */
     char version[32];
     /* derived tables other subsystems build once per knowledge base (kb_cache) */

@@ -432,17 +432,19 @@ static bool load_model(src *s, gl_kb *kb, gl_error *err)
     bool ok = true;
     bool seen[5] = {false};
     static const char *keys[5] = {"size_prior", "other_cause_prior", "outside_scope_other", "outside_scope_top",
-                                  "reserved"};
+                                  "entry_finding"};
     while (ok && table_next(&t, 3, err)) {
         double v;
         int k = -1;
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 5; i++)
             if (!strcmp(t.f[0], keys[i]))
                 k = i;
         if (k < 0)
             ok = kb_fail(&t, err, "key", "unknown model key \"%s\"", t.f[0]);
         else if (k == 0)
             ok = parse_size_prior(&t, kb, err);
+        else if (k == 4) /* a finding ID, checked once the findings are loaded */
+            ok = (kb->entry_id = dup(kb, t.f[1])) != NULL;
         else if (!parse_double(t.f[1], &v))
             ok = kb_fail(&t, err, t.f[0], "\"%s\" is not a number", t.f[1]);
         else if (!(v > 0 && v < 1))
@@ -460,7 +462,7 @@ static bool load_model(src *s, gl_kb *kb, gl_error *err)
         seen[k] = true;
     }
     ok = ok && !err_pending(err);
-    for (int i = 0; ok && i < 4; i++)
+    for (int i = 0; ok && i < 5; i++)
         if (!seen[i])
             ok = kb_fail(&t, err, keys[i], "%smodel key missing", "");
     table_close(&t);
@@ -611,6 +613,17 @@ static bool load_findings(src *s, gl_kb *kb, gl_error *err)
         ok = load_findings_file(s, kb, extra[i], err);
     free_list(extra, n);
     return ok;
+}
+
+/* model.tsv names the presenting complaint; it must be a finding. */
+static bool resolve_entry(gl_kb *kb, gl_error *err)
+{
+    kb->entry = kb_find(kb, kb->entry_id);
+    if (kb->entry < 0)
+        return err_set(err, GL_ERR_KB, "model.tsv", 0, "entry_finding",
+                       "model.tsv: entry_finding \"%s\" is not a finding in findings.tsv", kb->entry_id),
+               false;
+    return true;
 }
 
 static bool load_profile(src *s, gl_kb *kb, const char *name, int *cap, gl_error *err)
@@ -1043,7 +1056,7 @@ static gl_kb *load(src *s, gl_error *out)
         return NULL;
     }
     bool ok = load_model(s, kb, &e) && load_conditions(s, kb, &e) && load_priors(s, kb, &e) &&
-              load_findings(s, kb, &e) && load_profiles(s, kb, &e) && load_composites(s, kb, &e) && load_correlations(s, kb, &e) &&
+              load_findings(s, kb, &e) && resolve_entry(kb, &e) && load_profiles(s, kb, &e) && load_composites(s, kb, &e) && load_correlations(s, kb, &e) &&
               load_modifiers(s, kb, &e) && load_measurements(s, kb, &e) &&
               load_contradictions(s, kb, &e) && load_phrases(s, kb, &e) && load_screen(s, kb, &e) &&
               load_redflags(s, kb, &e);

@@ -147,6 +147,59 @@ static void empty_case(const gl_kb *kb)
     gl_result_free(&r);
 }
 
+static json_t *result_json(const gl_kb *kb, const char *findings)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 40, \"sex\": \"male\"}, "
+             "\"findings\": {%s}}", findings);
+    gl_result *r = assess_text(kb, text);
+    char *s = r ? gl_result_json(r, 0) : NULL;
+    json_t *o = s ? json_loads(s, 0, NULL) : NULL;
+    free(s);
+    gl_result_free(&r);
+    return o;
+}
+
+static double probability(json_t *res, const char *condition)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(res, "differential"), i, d)
+        if (!strcmp(json_string_value(json_object_get(d, "condition")), condition))
+            return json_real_value(json_object_get(d, "probability"));
+    return -1;
+}
+
+/* A typical negative counts: groin pain (profile 0.07 against a base rate of
+ * 0.15) lowers radiculopathy and is shown with its LR. The presenting
+ * complaint does not count twice: buttock pain present moves no groin-dominant
+ * condition (the priors are for buttock-pain presenters); recorded absent, it
+ * raises them. */
+static void typical_negatives(const gl_kb *kb)
+{
+    json_t *without = result_json(kb, "\"sx_pain_buttock\": true, \"sx_pain_below_knee\": true");
+    json_t *with = result_json(kb, "\"sx_pain_buttock\": true, \"sx_pain_below_knee\": true, \"sx_pain_groin\": true");
+    CHECK(without && with);
+    if (without && with) {
+        CHECK(probability(with, "lumbosacral_radiculopathy") < probability(without, "lumbosacral_radiculopathy"));
+        double lr = evidence_lr(with, "lumbosacral_radiculopathy", "sx_pain_groin");
+        CHECK(lr > 0.3 && lr < 0.7); /* 0.07 / 0.15 */
+        CHECK(evidence_lr(with, "iliopsoas_impingement", "sx_pain_buttock") == 0);
+    }
+    json_decref(without);
+    json_decref(with);
+    json_t *yes = result_json(kb, "\"sx_pain_groin\": true, \"sx_pain_buttock\": true");
+    json_t *no = result_json(kb, "\"sx_pain_groin\": true, \"sx_pain_buttock\": false");
+    CHECK(yes && no);
+    if (yes && no) {
+        CHECK(probability(no, "iliopsoas_impingement") > probability(yes, "iliopsoas_impingement"));
+        CHECK(evidence_lr(no, "iliopsoas_impingement", "sx_pain_buttock") > 5);
+    }
+    json_decref(yes);
+    json_decref(no);
+}
+
 void test_assess(void)
 {
     gl_error err;
@@ -158,5 +211,6 @@ void test_assess(void)
     cureus(kb);
     red_flag_overrides(kb);
     empty_case(kb);
+    typical_negatives(kb);
     gl_kb_free(&kb);
 }

@@ -37,6 +37,7 @@ static void make_synth(synth *s, int n, int m, double link_density)
     s->kb.find = s->find;
     s->kb.link = s->link;
     s->kb.inhib = s->inhib;
+    s->kb.entry = -1; /* no presenting-complaint finding */
     s->kb.other_prior = 0.02 + 0.2 * rnd();
     double sum = 0; /* random prior on the number of coexisting conditions */
     for (int k = 1; k <= 7; k++)

@@ -112,6 +112,8 @@ void test_kb(void)
     /* broken copies: each refused, naming file, line and the rule */
     expect_refused("priors.tsv", "lumbosacral_radiculopathy\t", "lumbosacral_radiculopathy\t1.5\t", "tab-separated columns");
     expect_refused("model.tsv", "size_prior\t0.81 0.19", "size_prior\t0.81 0.29", "add up to 1");
+    expect_refused("model.tsv", "entry_finding\tsx_pain_buttock", "entry_finding\tsx_pain_butock",
+                   "not a finding");
     /* an unknown key is refused by name (fuzz_kb found it written out of bounds) */
     expect_refused("model.tsv", "size_prior\t", "size_priop\t", "unknown model key");
     expect_refused("profiles/malignancy.tsv", "finding_id\tsensitivity\tspecificity\tquality\tsource\n",

@@ -275,7 +275,8 @@ typedef struct enum_ctx {
     const double *Q;   /* n x m: 1 - link for each tracked finding */
     const double *R;   /* n x m: leak factor r times (1 - link) */
     const double *tb;  /* per tracked finding: its base rate */
-    const signed char *tsign; /* per tracked finding: 1 present, -1 absent */
+    const double *omb, *alpha, *sgn; /* per tracked finding: 1 - b; likelihood = alpha + sgn (U - b V) */
+    int mp;            /* the first mp tracked are present with no leak factor: V = U */
     const double *E;   /* linear path: per condition exp(a_c - amax), else NULL */
     const double *B;   /* linear path: per set size exp(base_log + k amax - M) */
     double Bmax[9];    /* linear path: max of B over this size and larger */
@@ -287,31 +288,48 @@ typedef struct enum_ctx {
     int members[8];
 } enum_ctx;
 
-/* The tracked findings' likelihood for one set, from U = prod (1 - l) and
- * V = prod r (1 - l) over its conditions: P(absent) = U - b V, P(present) =
- * 1 - U + b V. Multiplied directly (linear path) or summed as logs. */
-static double tracked_prod(const enum_ctx *e, const double *U, const double *V)
-{
-    double prod = 1.0;
-    for (int j = 0; j < e->m; j++) {
-        double absent = U[j] - e->tb[j] * V[j];
-        prod *= e->tsign[j] > 0 ? 1.0 - absent : absent;
-    }
-    return prod;
-}
-
+/* The tracked findings' likelihood for one set from its products U = prod
+ * (1 - l) and V = prod r (1 - l): P(absent) = U - b V, P(present) = 1 - U +
+ * b V, written alpha + sgn (U - b V). The first mp findings (present, no leak
+ * factor) have V = U: 1 - (1 - b) U. The linear path multiplies these; the log
+ * path (extreme ranges, rare) sums their logs in chunks so nothing underflows. */
 static double tracked_log(const enum_ctx *e, const double *U, const double *V)
 {
     double s = 0.0, prod = 1.0;
     for (int j = 0; j < e->m; j++) {
-        double absent = U[j] - e->tb[j] * V[j];
-        prod *= e->tsign[j] > 0 ? 1.0 - absent : absent;
+        prod *= j < e->mp ? 1.0 - (1.0 - e->tb[j]) * U[j] : e->alpha[j] + e->sgn[j] * (U[j] - e->tb[j] * V[j]);
         if ((j & 31) == 31) {
             s += log(prod);
             prod = 1.0;
         }
     }
     return s + log(prod);
+}
+
+/* Linear path: extend the parent's products by condition (q, r) and return the
+ * set's likelihood; the new products are stored only above the deepest level. */
+static double extend_linear(const enum_ctx *e, const double *pu, const double *pv, const double *q,
+                            const double *r, double *cu, double *cv, bool leaf)
+{
+    double prod = 1.0;
+    int j = 0;
+    if (leaf) {
+        for (; j < e->mp; j++)
+            prod *= 1.0 - e->omb[j] * pu[j] * q[j];
+        for (; j < e->m; j++)
+            prod *= e->alpha[j] + e->sgn[j] * (pu[j] * q[j] - e->tb[j] * pv[j] * r[j]);
+        return prod;
+    }
+    for (; j < e->mp; j++) {
+        cu[j] = pu[j] * q[j];
+        prod *= 1.0 - e->omb[j] * cu[j];
+    }
+    for (; j < e->m; j++) {
+        cu[j] = pu[j] * q[j];
+        cv[j] = pv[j] * r[j];
+        prod *= e->alpha[j] + e->sgn[j] * (cu[j] - e->tb[j] * cv[j]);
+    }
+    return prod;
 }
 
 /* Depth-first over sets in increasing index order; level d holds the products
@@ -334,15 +352,17 @@ static void enumerate(enum_ctx *e, int d, int from, double loga)
             if (e->Bmax[d + 1] * lin < 1e-16 * e->acc->total)
                 continue;
         }
-        for (size_t j = 0; j < m; j++) {
-            cu[j] = pu[j] * q[j];
-            cv[j] = pv[j] * r[j];
-        }
         double la = loga + e->a[c];
         if (e->E)
-            acc_add_linear(e->acc, e->B[d + 1] * lin * tracked_prod(e, cu, cv), e->members, d + 1, e->head);
-        else
+            acc_add_linear(e->acc, e->B[d + 1] * lin * extend_linear(e, pu, pv, q, r, cu, cv, leaf), e->members,
+                           d + 1, e->head);
+        else {
+            for (size_t j = 0; j < m; j++) {
+                cu[j] = pu[j] * q[j];
+                cv[j] = pv[j] * r[j];
+            }
             acc_add(e->acc, e->base_log[d + 1] + la + tracked_log(e, cu, cv), e->members, d + 1, e->head);
+        }
         if (!leaf)
             enumerate(e, d + 1, ci + 1, e->E ? lin : la);
     }
@@ -416,33 +436,41 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, cons
         K = 7;
     /* tracked per set: present findings, and absent ones some condition makes
      * rarer than the base rate (their leak factor does not factorise) */
-    bool *trk = calloc((size_t)nf + 1, sizeof *trk);
+    bool *trk = calloc(2 * ((size_t)nf + 1), sizeof *trk), *inh = trk + nf + 1;
     if (!trk)
         return -1;
     for (int f = 0; f < nf; f++) {
-        trk[f] = ev[f] < 0 && infer_inhibited(kb, f);
+        inh[f] = ev[f] && infer_inhibited(kb, f); /* some condition makes f rarer than its base rate */
+        trk[f] = ev[f] < 0 && inh[f];
         m += ev[f] > 0 || trk[f];
     }
     int *pos = malloc((size_t)(m + 1) * sizeof *pos);
     double *a = malloc((size_t)n * sizeof *a), *E = malloc((size_t)n * sizeof *E);
     double *Q = malloc(((size_t)n * (size_t)m + 1) * sizeof *Q), *R = malloc(((size_t)n * (size_t)m + 1) * sizeof *R);
     double *A = malloc(((size_t)(K + 1) * (size_t)m + 1) * sizeof *A);
-    double *V = malloc(((size_t)(K + 1) * (size_t)m + 1) * sizeof *V), *tb = malloc(((size_t)m + 1) * sizeof *tb);
-    signed char *tsign = malloc((size_t)m + 1);
+    double *V = malloc(((size_t)(K + 1) * (size_t)m + 1) * sizeof *V), *tb = malloc(((size_t)m + 1) * 4 * sizeof *tb);
     int *head = malloc((size_t)n * sizeof *head);
     double *e = calloc((size_t)K + 1, sizeof *e);
     int *ord = malloc((size_t)n * sizeof *ord);
-    if (!pos || !a || !E || !Q || !R || !A || !V || !tb || !tsign || !head || !e || !ord) {
-        free(trk), free(pos), free(a), free(E), free(Q), free(R), free(A), free(V), free(tb), free(tsign);
+    if (!pos || !a || !E || !Q || !R || !A || !V || !tb || !head || !e || !ord) {
+        free(trk), free(pos), free(a), free(E), free(Q), free(R), free(A), free(V), free(tb);
         free(head), free(e), free(ord);
         return -1;
     }
-    m = 0;
-    for (int f = 0; f < nf; f++)
-        if (ev[f] > 0 || trk[f]) {
-            tb[m] = kb->find[f].base;
-            tsign[m] = ev[f] > 0 ? 1 : -1;
-            pos[m++] = f;
+    int mtot = m, mp = 0;
+    double *omb = tb + mtot + 1, *alpha = omb + mtot + 1, *sgn = alpha + mtot + 1;
+    m = 0; /* present findings without a leak factor first (extend_linear's fast path) */
+    for (int pass = 0; pass < 2; pass++)
+        for (int f = 0; f < nf; f++) {
+            bool plain = ev[f] > 0 && (f == kb->entry || !inh[f]);
+            if ((ev[f] > 0 || trk[f]) && plain == (pass == 0)) {
+                tb[m] = kb->find[f].base;
+                omb[m] = 1.0 - tb[m];
+                alpha[m] = ev[f] > 0 ? 1.0 : 0.0;
+                sgn[m] = ev[f] > 0 ? -1.0 : 1.0;
+                pos[m++] = f;
+                mp += plain;
+            }
         }
     /* e_k: elementary symmetric polynomials of the prior odds */
     e[0] = 1.0;
@@ -469,13 +497,13 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, cons
     /* "other cause": every tracked finding at its base rate */
     double lother = log(eps);
     for (int j = 0; j < m; j++)
-        lother += log(tsign[j] > 0 ? tb[j] : 1.0 - tb[j]);
+        lother += log(alpha[j] > 0 ? tb[j] : 1.0 - tb[j]);
     for (int j = 0; j < m; j++)
         A[j] = V[j] = 1.0;
     acc ac = {-INFINITY, 0, 0, post, fam, n, rec, false};
     memset(post, 0, (size_t)n * sizeof *post);
     memset(fam, 0, (size_t)n * sizeof *fam);
-    enum_ctx ec = {n, m, K, a, Q, R, tb, tsign, NULL, NULL, {0}, A, V, base_log, ord, head, &ac, {0}};
+    enum_ctx ec = {n, m, K, a, Q, R, tb, omb, alpha, sgn, mp, NULL, NULL, {0}, A, V, base_log, ord, head, &ac, {0}};
     if (!try_linear(&ec, lother, E, B)) { /* extreme ranges: the same sums in logs */
         ac = (acc){-INFINITY, 0, 0, post, fam, n, rec, false};
         memset(post, 0, (size_t)n * sizeof *post);
@@ -490,7 +518,7 @@ static int run(const gl_kb *kb, const double *prior, const signed char *ev, cons
         fam[c] = head[c] == c ? fam[c] / ac.total : post[c];
     }
     *other = ac.other / ac.total;
-    free(trk), free(pos), free(a), free(E), free(Q), free(R), free(A), free(V), free(tb), free(tsign);
+    free(trk), free(pos), free(a), free(E), free(Q), free(R), free(A), free(V), free(tb);
     free(head), free(e), free(ord);
     if (rec && !ac.oom) /* turn recorded log weights into posterior probabilities */
         for (int i = 0; i < rec->n; i++)

@@ -56,6 +56,17 @@ static void covered(const gl_kb *kb)
     gl_case_free(&c);
 }
 
+/* An interview started from a case with these findings (the interview keeps
+ * its own copy of the case). */
+static gl_interview *interview(const gl_kb *kb, const char *findings)
+{
+    gl_case *c = parse(kb, findings);
+    gl_interview *iv = c ? gl_interview_new(kb, c, NULL) : NULL;
+    gl_case_free(&c);
+    CHECK(iv != NULL);
+    return iv;
+}
+
 static bool in(const char *const *list, int n, const char *id)
 {
     for (int i = 0; i < n; i++)
@@ -69,13 +80,9 @@ static bool in(const char *const *list, int n, const char *id)
  * "below the knee" went unanswered, never repeats a question, and ends. */
 static void skipped_interview(const gl_kb *kb)
 {
-    gl_case *c = parse(kb, "\"sx_pain_buttock\": true");
-    gl_interview *iv = c ? gl_interview_new(kb, c, NULL) : NULL;
-    CHECK(iv != NULL);
-    if (!iv) {
-        gl_case_free(&c);
+    gl_interview *iv = interview(kb, "\"sx_pain_buttock\": true");
+    if (!iv)
         return;
-    }
     const char *asked[400];
     int n = 0, repeats = 0, knee_at = -1, leg_at = -1;
     const char *q;
@@ -94,20 +101,15 @@ static void skipped_interview(const gl_kb *kb)
     CHECK(in(asked, n, "sx_fever") && in(asked, n, "hx_cancer") && in(asked, n, "sx_weight_loss"));
     CHECK(knee_at >= 0 && leg_at > knee_at);
     gl_interview_free(&iv);
-    gl_case_free(&c);
 }
 
 /* A yes to a red-flag question early in the history: the follow-up questions
  * of that emergency come next, within the history stage. */
 static void red_flag_follow_up(const gl_kb *kb)
 {
-    gl_case *c = parse(kb, "\"sx_pain_buttock\": true, \"sx_pain_low_back\": true");
-    gl_interview *iv = c ? gl_interview_new(kb, c, NULL) : NULL;
-    CHECK(iv != NULL);
-    if (!iv) {
-        gl_case_free(&c);
+    gl_interview *iv = interview(kb, "\"sx_pain_buttock\": true, \"sx_pain_low_back\": true");
+    if (!iv)
         return;
-    }
     gl_interview_answer(iv, "sx_urinary_retention", 1);
     bool saddle = false;
     const char *q;
@@ -117,20 +119,15 @@ static void red_flag_follow_up(const gl_kb *kb)
     }
     CHECK(saddle);
     gl_interview_free(&iv);
-    gl_case_free(&c);
 }
 
 /* "How long?" opens the history when the case has no duration; the answer
  * sets the case's duration, back undoes it, and a skip is not asked again. */
 static void duration_question(const gl_kb *kb)
 {
-    gl_case *c = parse(kb, "\"sx_pain_buttock\": true");
-    gl_interview *iv = c ? gl_interview_new(kb, c, NULL) : NULL;
-    CHECK(iv != NULL);
-    if (!iv) {
-        gl_case_free(&c);
+    gl_interview *iv = interview(kb, "\"sx_pain_buttock\": true");
+    if (!iv)
         return;
-    }
     const char *q = gl_interview_next(iv);
     CHECK(q && !strcmp(q, GL_ASK_DURATION));
     CHECK(strstr(gl_interview_question(iv, GL_ASK_DURATION), "weeks") != NULL);
@@ -147,16 +144,15 @@ static void duration_question(const gl_kb *kb)
     CHECK(q && strcmp(q, GL_ASK_DURATION) != 0 && gl_case_duration(gl_interview_case(iv)) < 0);
     CHECK(gl_interview_answer_duration(iv, 5000) == -1); /* over 50 years: refused */
     gl_interview_free(&iv);
-    gl_case_free(&c);
     /* a case that gives the duration is not asked it */
     const char text[] = "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 45, \"sex\": \"male\"}, "
                         "\"duration_weeks\": 8, \"findings\": {\"sx_pain_buttock\": true}}";
-    c = gl_case_parse(kb, text, strlen(text), "t.json", NULL);
+    gl_case *c = gl_case_parse(kb, text, strlen(text), "t.json", NULL);
     iv = c ? gl_interview_new(kb, c, NULL) : NULL;
+    gl_case_free(&c);
     q = iv ? gl_interview_next(iv) : NULL;
     CHECK(q && strcmp(q, GL_ASK_DURATION) != 0);
     gl_interview_free(&iv);
-    gl_case_free(&c);
 }
 
 /* The two-step look-ahead: "recruit training?" moves no stress fracture into

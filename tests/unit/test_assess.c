@@ -129,6 +129,18 @@ static void red_flag_overrides(const gl_kb *kb)
                         "\"findings\": {\"sx_fever\": true, \"hx_ivdu\": true, \"sx_pain_buttock\": true}}");
     CHECK(r && !strcmp(gl_result_urgency(r), "emergency"));
     gl_result_free(&r);
+    /* raised CRP in a diabetic with spinal percussion tenderness and no fever: the
+     * infection probability stays low (no fever), the rule still makes it urgent */
+    r = assess_text(kb, "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 66, \"sex\": \"male\"},"
+                        "\"findings\": {\"sx_pain_buttock\": true, \"lab_crp_elevated\": true, \"hx_diabetes\": true,"
+                        "\"ex_spinal_percussion_tenderness\": true, \"sx_fever\": false}}");
+    CHECK(r && !strcmp(gl_result_urgency(r), "urgent"));
+    gl_result_free(&r);
+    /* raised CRP alone: reviewed soon, not routine */
+    r = assess_text(kb, "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 35, \"sex\": \"female\"},"
+                        "\"findings\": {\"sx_pain_buttock\": true, \"lab_crp_elevated\": true}}");
+    CHECK(r && !strcmp(gl_result_urgency(r), "soon"));
+    gl_result_free(&r);
     /* nothing alarming: routine */
     r = assess_text(kb, "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 30, \"sex\": \"male\"},"
                         "\"findings\": {\"sx_pain_buttock\": true, \"sx_fever\": false}}");

@@ -19,7 +19,7 @@ extern const size_t web_embedded_count;
 /* Latest validation figures, quoted from `gluteal eval tests/vignettes` (its last three lines) on the
  * date given; update them when the knowledge base changes. */
 #define VALIDATION_DATE "2026-11-22"
-#define VALIDATION_KB "kb-21f977b1"
+#define VALIDATION_KB "kb-b2bdd9ab"
 #define VALIDATION_CASES "26 published case vignettes (tests/vignettes)"
 #define VALIDATION_STRICT "top-1 12/26 = 46.2%, top-3 21/26 = 80.8%"
 #define VALIDATION_LENIENT "top-1 22/26 = 84.6%, top-3 24/26 = 92.3%"

@@ -4,8 +4,9 @@
  * Deliberately simple and visible: the note is lower-cased and cut into
  * clauses (at . ; ! ? new lines and before "but", "although", "however",
  * "whereas"); a phrase of kb/note_phrases.tsv found at the start of a word
- * gives its finding, and a negation cue anywhere in the same clause (no, not,
- * denies, without, never, nor, negative, absent, free of, n't) flips it. A
+ * gives its finding, and a negation cue of the same clause flips it: one
+ * before the phrase (no, denies, without, never, nor, none, free of), or one
+ * before or after it (not, n't, negative, absent; find_cues below). A
  * finding entered in "findings" or set by a measurement is never changed; the
  * first phrase to speak about a finding wins. Every mined finding is kept with
  * its phrase so the report can show exactly what was read. */
@@ -20,20 +21,50 @@ static bool word_start(const char *text, const char *at)
     return at == text || !isalnum((unsigned char)at[-1]);
 }
 
-/* Is there a negation cue in [b, e)? Checked at word starts only. */
-static bool negated(const char *b, const char *e)
+/* Negation cues of one clause. A pre-cue ("no", "denies", "without") speaks
+ * of what follows it ("no fever", "denies numbness or weakness"); a two-way
+ * cue ("not", "n't", "negative", "absent") also of what stands before it
+ * ("the SLR was negative", "walking does not hurt"). "can't", "cannot" and
+ * "unable" are not negations: "can't sit for long" states the finding. */
+enum { MAX_CUES = 16 };
+struct cue { const char *at, *end; bool pre_only; };
+
+static int find_cues(const char *b, const char *e, struct cue *out)
 {
-    static const struct { const char *cue; size_t len; } cues[] = {
-        {"no ", 3}, {"not ", 4}, {"denies", 6}, {"denied", 6}, {"without", 7}, {"never", 5}, {"nor ", 4},
-        {"negative", 8}, {"absent", 6}, {"free of", 7}, {"none", 4}};
-    for (const char *p = b; p < e; p++) {
-        if (*p == '\'' && p > b && p[-1] == 'n' && p + 1 < e && p[1] == 't')
-            return true; /* "doesn't", "can't" */
-        if (!word_start(b, p) || !strchr("ndwafn", *p))
+    static const struct { const char *text; bool pre_only; } cues[] = {
+        {"no ", true},     {"denies", true},  {"denied", true}, {"deny", true},   {"without", true},
+        {"never", true},   {"nor ", true},    {"none", true},   {"free of", true}, {"not ", false},
+        {"negative", false}, {"absent", false}};
+    int n = 0;
+    for (const char *p = b; p < e && n < MAX_CUES; p++) {
+        if (*p == '\'' && p > b && p[-1] == 'n' && p + 1 < e && p[1] == 't') {
+            bool can = p - b >= 3 && !strncmp(p - 3, "can", 3);
+            if (!can) /* "doesn't", "isn't"; not "can't" */
+                out[n++] = (struct cue){p - 1, p + 2, false};
             continue;
-        for (size_t i = 0; i < sizeof cues / sizeof *cues; i++)
-            if (cues[i].cue[0] == *p && (size_t)(e - p) >= cues[i].len && !strncmp(p, cues[i].cue, cues[i].len))
-                return true;
+        }
+        if (!word_start(b, p) || !strchr("ndwfa", *p))
+            continue;
+        for (size_t i = 0; i < sizeof cues / sizeof *cues; i++) {
+            size_t l = strlen(cues[i].text);
+            if ((size_t)(e - p) >= l && !strncmp(p, cues[i].text, l)) {
+                out[n++] = (struct cue){p, p + l, cues[i].pre_only};
+                break;
+            }
+        }
+    }
+    return n;
+}
+
+/* Does a cue of the clause negate the phrase at [w, we)? Cues inside the
+ * phrase itself ("not relieved by rest") belong to the phrase. */
+static bool negated(const struct cue *cue, int ncue, const char *w, const char *we)
+{
+    for (int i = 0; i < ncue; i++) {
+        if (cue[i].end <= w)
+            return true;
+        if (cue[i].at >= we && !cue[i].pre_only)
+            return true;
     }
     return false;
 }
@@ -74,7 +105,8 @@ int case_mine_note(gl_case *c)
      * that begin with that byte are tried (kb->phrase_by_char) */
     for (const char *p = low; *p;) {
         const char *e = clause_end(p);
-        bool neg = negated(p, e);
+        struct cue cue[MAX_CUES];
+        int ncue = find_cues(p, e, cue);
         for (const char *w = p; w < e; w++) {
             if (!word_start(p, w))
                 continue;
@@ -86,7 +118,7 @@ int case_mine_note(gl_case *c)
                 if (c->state[ph->finding] || (size_t)(e - w) < l || (l > 1 && w[1] != ph->text[1]) ||
                     strncmp(w, ph->text, l))
                     continue;
-                int v = neg ? -ph->value : ph->value;
+                int v = negated(cue, ncue, w, w + l) ? -ph->value : ph->value;
                 c->state[ph->finding] = (signed char)v;
                 c->mined[c->nmined++] = (struct case_mined){ph->finding, v, i};
             }

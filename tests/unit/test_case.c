@@ -71,6 +71,22 @@ void test_case_parse(void)
         CHECK(c->nmined == 5);
         gl_case_free(&c);
     }
+    /* negation scope: a pre-cue ("no", "without") speaks only of what follows it, a
+     * two-way cue ("not", "negative") of the whole clause; "can't" is no negation; a cue
+     * inside the phrase belongs to the phrase */
+    c = parse(kb, "{\"format\": \"gluteal-case/1\", \"patient\": {\"age\": 60, \"sex\": \"male\"},"
+                  " \"findings\": {},"
+                  " \"note\": \"Walking makes it worse and there is no numbness. He can't sit for long."
+                  " Pain is not relieved by rest. Fever is absent. He walks without a limp.\"}", &err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK(c->state[kb_find(kb, "sx_worse_walking")] == 1);    /* before "no": not negated */
+        CHECK(c->state[kb_find(kb, "sx_paresthesia_leg")] == -1); /* after "no" */
+        CHECK(c->state[kb_find(kb, "sx_pain_unrelieved_by_lying")] == 1); /* "not" is the phrase's */
+        CHECK(c->state[kb_find(kb, "sx_fever")] == -1);           /* post-cue "absent" */
+        CHECK(c->state[kb_find(kb, "ex_antalgic_gait")] == -1);   /* "without a limp" */
+        gl_case_free(&c);
+    }
     /* line finder */
     const char *t = "{\n\"a\": 1,\n\"findings\": {\n \"x\": true,\n \"y\": false\n}}";
     CHECK(case_locate(t, strlen(t), "findings", "y") == 5);

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char *const files[] = {
     "model.tsv", "conditions.tsv", "priors.tsv", "findings.tsv", "composites.tsv", "modifiers.tsv",
     "measurements.tsv", "contradictions.tsv", "redflags.tsv", "profiles/malignancy.tsv",
-    "profiles/piriformis_syndrome.tsv", "findings-neuro.tsv",
+    "profiles/piriformis_syndrome.tsv", "findings-neuro.tsv", "note_phrases.tsv",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -31,7 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* a knowledge base that loads must be usable */
     const char *text = "{\"format\":\"gluteal-case/1\",\"patient\":{\"age\":50,\"sex\":\"female\"},"
-                       "\"findings\":{\"sx_pain_buttock\":true,\"sx_fever\":true}}";
+                       "\"findings\":{\"sx_pain_buttock\":true,\"sx_fever\":true},"
+                       "\"note\":\"No numbness; the SLR was positive but reduced sensation over the lateral "
+                       "foot, ABI 0.6. Her mother has psoriasis. MRI did not fit.\"}";
     gl_case *c = gl_case_parse(kb, text, strlen(text), "fuzz", &err);
     gl_result *r = c ? gl_assess(kb, c, &err) : NULL;
     if (r)

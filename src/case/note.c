@@ -3,13 +3,18 @@
  *
  * Deliberately simple and visible: the note is lower-cased and cut into
  * clauses (at . ; ! ? new lines and before "but", "although", "however",
- * "whereas"); a phrase of kb/note_phrases.tsv found at the start of a word
- * gives its finding, and a negation cue of the same clause flips it: one
- * before the phrase (no, denies, without, never, nor, none, free of), or one
- * before or after it (not, n't, negative, absent; find_cues below). A
- * finding entered in "findings" or set by a measurement is never changed; the
- * first phrase to speak about a finding wins. Every mined finding is kept with
- * its phrase so the report can show exactly what was read. */
+ * "whereas", "except"); at each word start the longest phrases of
+ * kb/note_phrases.tsv that match give their findings and the words they cover
+ * are not read again. A phrase's value is flipped by a negation cue of the
+ * clause: one before the phrase (no, denies, without, never, nor, none, free
+ * of), or one before or after it (not, n't, negative, absent; find_cues
+ * below); "positive"/"negative" right next to a test name overrides that
+ * (local_polarity). Imaging findings need an imaging word in the sentence and
+ * a clause about relatives gives only family history (clause_scope). A
+ * finding entered in "findings" or set by a measurement is never changed; of
+ * the note's statements the first wins, unless a specific one follows a
+ * summary ("reflexes normal ... absent ankle jerk"). Every mined finding is
+ * kept with its phrase so the report can show exactly what was read. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,10 +61,15 @@ static int find_cues(const char *b, const char *e, struct cue *out)
     return n;
 }
 
-/* Does a cue of the clause negate the phrase at [w, we)? Cues inside the
- * phrase itself ("not relieved by rest") belong to the phrase. */
+/* Does a cue of the clause negate the phrase at [w, we)? A phrase that holds
+ * a cue itself ("not relieved by rest", "did not fit") says what it means and
+ * is not flipped again by the clause ("imaging has not explained it: the MRI
+ * did not fit"). */
 static bool negated(const struct cue *cue, int ncue, const char *w, const char *we)
 {
+    for (int i = 0; i < ncue; i++)
+        if (cue[i].at >= w && cue[i].end <= we)
+            return false;
     for (int i = 0; i < ncue; i++) {
         if (cue[i].end <= w)
             return true;
@@ -69,12 +79,22 @@ static bool negated(const struct cue *cue, int ncue, const char *w, const char *
     return false;
 }
 
+/* The first of the stop characters from p, or the end of the text; a point
+ * between digits ("ABI 0.6", "38.5 C") is a decimal point, not a stop. */
+static const char *stop(const char *p, const char *stops)
+{
+    const char *q = p;
+    for (q += strcspn(q, stops); *q == '.' && q > p && isdigit((unsigned char)q[-1]) && isdigit((unsigned char)q[1]);)
+        q += 1 + strcspn(q + 1, stops);
+    return q;
+}
+
 /* End of the clause that starts at p: the sentence end, or an earlier joining
  * word within the sentence. */
 static const char *clause_end(const char *p)
 {
     static const char *const joins[] = {" but ", " although ", " however", " whereas ", " except "};
-    const char *end = p + strcspn(p, ".;!?\n");
+    const char *end = stop(p, ".;!?\n");
     for (const char *q = p + 1; q < end; q++) {
         if (*q != ' ')
             continue;
@@ -85,6 +105,196 @@ static const char *clause_end(const char *p)
         }
     }
     return end;
+}
+
+/* "positive"/"negative" right next to a test name decides its value, whatever
+ * else the clause says ("positive FABER, negative FADIR", "the SLR test was
+ * negative"): 1, -1, or 0 when there is none. Only for phrases that name a
+ * finding as present. */
+static int local_polarity(const char *b, const char *e, const char *w, const char *we)
+{
+    static const struct { const char *text; int value; } before[] = {
+        {"positive ", 1}, {"abnormal ", 1}, {"negative ", -1}, {"normal ", -1}};
+    static const char *const noun[] = {" tests", " test", " signs", " sign", " manoeuvre", " maneuver"};
+    static const char *const verb[] = {" was", " were", " is", " are"};
+    static const struct { const char *text; int value; } after[] = {
+        {" positive", 1}, {" abnormal", 1}, {" negative", -1}, {" normal", -1}, {" unremarkable", -1}};
+    for (size_t i = 0; i < sizeof before / sizeof *before; i++) {
+        size_t l = strlen(before[i].text);
+        if ((size_t)(w - b) >= l && !strncmp(w - l, before[i].text, l) && word_start(b, w - l))
+            return before[i].value;
+    }
+    const char *q = we;
+    for (size_t i = 0; i < sizeof noun / sizeof *noun; i++)
+        if ((size_t)(e - q) >= strlen(noun[i]) && !strncmp(q, noun[i], strlen(noun[i]))) {
+            q += strlen(noun[i]);
+            break;
+        }
+    for (size_t i = 0; i < sizeof verb / sizeof *verb; i++)
+        if ((size_t)(e - q) >= strlen(verb[i]) && !strncmp(q, verb[i], strlen(verb[i]))) {
+            q += strlen(verb[i]);
+            break;
+        }
+    for (size_t i = 0; i < sizeof after / sizeof *after; i++) {
+        size_t l = strlen(after[i].text);
+        if ((size_t)(e - q) >= l && !strncmp(q, after[i].text, l) && (q + l == e || !isalnum((unsigned char)q[l])))
+            return after[i].value;
+    }
+    return 0;
+}
+
+/* Does any of the words occur at a word start in [b, e)? */
+static bool has_word(const char *b, const char *e, const char *const *words, size_t n)
+{
+    for (const char *p = b; p < e; p++) {
+        if (!word_start(b, p))
+            continue;
+        for (size_t i = 0; i < n; i++)
+            if ((size_t)(e - p) >= strlen(words[i]) && !strncmp(p, words[i], strlen(words[i])))
+                return true;
+    }
+    return false;
+}
+
+/* What a clause may speak of. An imaging finding needs an imaging word in
+ * its sentence: "was treated for trochanteric bursitis" is a label, not a
+ * scan. A clause about relatives ("her mother has psoriasis") gives only the
+ * family-history findings. */
+struct scope { bool imaging, family; };
+
+static struct scope clause_scope(const char *sb, const char *se, const char *b, const char *e)
+{
+    static const char *const imaging[] = {
+        "mri", "mr ", "magnetic resonance", "ct ", "ct-", "ct,", "computed tomogra", "radiograph", "x-ray",
+        "xray", "x ray", "film", "ultrasound", "sonograph", "scan", "imaging", "scintigra", "angiogra",
+        "duplex", "doppler", "arthrogra", "neurograph", "spect", "tomogra"};
+    static const char *const family[] = {
+        "family history", "mother", "father", "brother", "sister", "sibling", "relative", "cousin", "aunt",
+        "uncle", "grandmother", "grandfather", "son ", "daughter", "parent"};
+    return (struct scope){has_word(sb, se, imaging, sizeof imaging / sizeof *imaging),
+                          has_word(b, e, family, sizeof family / sizeof *family)};
+}
+
+static bool in_scope(const gl_kb *kb, const kb_phrase *ph, struct scope sc)
+{
+    const char *id = kb->find[ph->finding].id;
+    if (sc.family)
+        return !strncmp(id, "hx_family", 9);
+    return sc.imaging || strncmp(id, "img_", 4);
+}
+
+/* Where a finding already mined from the note is recorded, or -1. */
+static int mined_at(const gl_case *c, int finding)
+{
+    for (int i = 0; i < c->nmined; i++)
+        if (c->mined[i].finding == finding)
+            return i;
+    return -1;
+}
+
+/* Apply one matched phrase. The first statement about a finding wins, except
+ * that a specific statement ("absent ankle jerk") overrides an earlier summary
+ * one ("reflexes normal": a phrase whose row means absent). */
+static void apply(gl_case *c, int i, int v)
+{
+    const kb_phrase *ph = &c->kb->phrase[i];
+    int f = ph->finding;
+    if (!c->state[f]) {
+        c->state[f] = (signed char)v;
+        c->mined[c->nmined++] = (struct case_mined){f, v, i};
+        return;
+    }
+    int m = mined_at(c, f);
+    if (m >= 0 && ph->value > 0 && c->kb->phrase[c->mined[m].phrase].value < 0) {
+        c->state[f] = (signed char)v;
+        c->mined[m] = (struct case_mined){f, v, i};
+    }
+}
+
+/* A phrase with gaps: each part after the first must start at a word within
+ * MAX_GAP words of the end of the one before, in the same clause. Returns
+ * the end of the last part, or NULL; the gaps are kept for the negation
+ * check (a cue in a gap speaks of the phrase: "SIJ block gave no relief"). */
+enum { MAX_GAP = 6, MAX_PARTS = 4 };
+struct span { const char *at, *end; };
+
+static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e, const char *w,
+                              struct span *gap, int *ngap)
+{
+    const char *q = w + ph->head, *part = ph->text + ph->head;
+    *ngap = 0;
+    while (*part) {
+        part += 3; /* " * " */
+        size_t l = strcspn(part, "*");
+        while (l && part[l - 1] == ' ' && part[l])
+            l--;
+        const char *hit = NULL;
+        int words = 0;
+        for (const char *r = q; r < e && words <= MAX_GAP; r++) {
+            if (!word_start(b, r))
+                continue;
+            if ((size_t)(e - r) >= l && !strncmp(r, part, l)) {
+                hit = r;
+                break;
+            }
+            words += isalnum((unsigned char)*r) != 0;
+        }
+        if (!hit || *ngap == MAX_PARTS)
+            return NULL;
+        gap[(*ngap)++] = (struct span){q, hit};
+        q = hit + l;
+        part += l;
+    }
+    return q;
+}
+
+static bool gap_negated(const struct cue *cue, int ncue, const char *w, const char *end, const struct span *gap,
+                        int ngap)
+{
+    for (int i = 0; i < ncue; i++) {
+        if (cue[i].end <= w || (cue[i].at >= end && !cue[i].pre_only))
+            return true;
+        for (int g = 0; g < ngap; g++)
+            if (cue[i].at >= gap[g].at && cue[i].end <= gap[g].end)
+                return true;
+    }
+    return false;
+}
+
+/* The phrases that match at word start w. Of the plain phrases the longest
+ * win, and the words they cover are not read again ("crossed SLR" is not
+ * also an "SLR"); phrases with gaps are rules of their own and all apply.
+ * Returns the end of the longest plain match, or w when none matched. */
+static const char *match_at(gl_case *c, const char *b, const char *e, const char *w, const struct cue *cue,
+                            int ncue, struct scope sc)
+{
+    const gl_kb *kb = c->kb;
+    unsigned char ch = (unsigned char)*w;
+    size_t best = 0;
+    for (int k = kb->phrase_start[ch]; k < kb->phrase_start[ch + 1]; k++) {
+        int i = kb->phrase_by_char[k];
+        const kb_phrase *ph = &kb->phrase[i];
+        if ((size_t)(e - w) < ph->head || strncmp(w, ph->text, ph->head) || !in_scope(kb, ph, sc))
+            continue;
+        if (ph->head < ph->len) {
+            struct span gap[MAX_PARTS];
+            int ngap;
+            const char *end = match_gaps(ph, b, e, w, gap, &ngap);
+            if (end)
+                apply(c, i, gap_negated(cue, ncue, w, end, gap, ngap) ? -ph->value : ph->value);
+        } else if (ph->len > best)
+            best = ph->len;
+    }
+    for (int k = kb->phrase_start[ch]; best && k < kb->phrase_start[ch + 1]; k++) {
+        int i = kb->phrase_by_char[k];
+        const kb_phrase *ph = &kb->phrase[i];
+        if (ph->len != best || ph->head != ph->len || strncmp(w, ph->text, best) || !in_scope(kb, ph, sc))
+            continue;
+        int local = ph->value > 0 ? local_polarity(b, e, w, w + best) : 0;
+        int v = local ? local : negated(cue, ncue, w, w + best) ? -ph->value : ph->value;
+        apply(c, i, v);
+    }
+    return w + best;
 }
 
 int case_mine_note(gl_case *c)
@@ -101,28 +311,18 @@ int case_mine_note(gl_case *c)
     }
     for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)c->note[i]);
-    /* one pass over the word starts of each clause; at each, only the phrases
-     * that begin with that byte are tried (kb->phrase_by_char) */
+    const char *sb = low; /* start of the current sentence */
     for (const char *p = low; *p;) {
         const char *e = clause_end(p);
         struct cue cue[MAX_CUES];
         int ncue = find_cues(p, e, cue);
-        for (const char *w = p; w < e; w++) {
-            if (!word_start(p, w))
-                continue;
-            unsigned char b = (unsigned char)*w;
-            for (int k = kb->phrase_start[b]; k < kb->phrase_start[b + 1]; k++) {
-                int i = kb->phrase_by_char[k];
-                const kb_phrase *ph = &kb->phrase[i];
-                size_t l = ph->len;
-                if (c->state[ph->finding] || (size_t)(e - w) < l || (l > 1 && w[1] != ph->text[1]) ||
-                    strncmp(w, ph->text, l))
-                    continue;
-                int v = negated(cue, ncue, w, w + l) ? -ph->value : ph->value;
-                c->state[ph->finding] = (signed char)v;
-                c->mined[c->nmined++] = (struct case_mined){ph->finding, v, i};
-            }
+        struct scope sc = clause_scope(sb, stop(sb, ".!?\n"), p, e);
+        for (const char *w = p; w < e;) {
+            const char *m = word_start(p, w) ? match_at(c, p, e, w, cue, ncue, sc) : w;
+            w = m > w ? m : w + 1;
         }
+        if (!*e || strchr(".!?\n", *e))
+            sb = *e ? e + 1 : e;
         p = *e ? e + 1 : e;
     }
     free(low);

@@ -90,8 +90,9 @@ typedef struct kb_measure {
 
 typedef struct kb_phrase {
     int finding, value;  /* value 1: the phrase means present; -1: absent */
-    const char *text;    /* lower case */
-    size_t len;
+    const char *text;    /* lower case; " * " between parts that may stand a
+                          * few words apart ("reduced sensation * lateral foot") */
+    size_t len, head;    /* whole text; its first part (== len: no gap) */
 } kb_phrase;
 
 typedef struct kb_contra {

@@ -900,48 +900,185 @@ static bool load_contradictions(src *s, gl_kb *kb, gl_error *err)
     return ok;
 }
 
+/* A phrase with gaps ("reduced sensation * lateral foot"): no part empty,
+ * no "*" other than as a gap, no doubled or leading space. */
+static bool phrase_ok(const char *text)
+{
+    if (!*text || *text == ' ' || strstr(text, "  "))
+        return false;
+    for (const char *p = text; *p; p++)
+        if (*p == '*' && (p == text || p[-1] != ' ' || p[1] != ' ' || p - 1 == text || !p[2] || p[2] == '*'))
+            return false;
+    return true;
+}
+
+/* Phrase alternatives: "{weak|reduced power of} {the |}quadriceps" stands for
+ * every combination (here four phrases), so one row of the table can say
+ * what a clinician writes in several ways. Groups do not nest; an empty
+ * alternative is allowed. Returns the number of phrases, 0 on a malformed
+ * pattern, or more than PHRASE_MAX_EXPAND when it would make too many. */
+enum { PHRASE_MAX_GROUPS = 8, PHRASE_MAX_EXPAND = 20000 };
+
+static long phrase_count(const char *pat)
+{
+    long n = 1;
+    int groups = 0;
+    for (const char *p = pat; *p; p++) {
+        if (*p == '}' || *p == '|')
+            return 0;
+        if (*p != '{')
+            continue;
+        long alts = 1;
+        for (p++; *p && *p != '}'; p++) {
+            if (*p == '{')
+                return 0;
+            alts += *p == '|';
+        }
+        if (!*p || ++groups > PHRASE_MAX_GROUPS)
+            return 0;
+        n *= alts;
+        if (n > PHRASE_MAX_EXPAND)
+            return n;
+    }
+    return n;
+}
+
+/* The k-th phrase of the pattern (mixed radix over the groups, last fastest)
+ * into out, which has room for strlen(pat) + 1 bytes. */
+static void phrase_nth(const char *pat, long k, char *out)
+{
+    long radix[PHRASE_MAX_GROUPS];
+    int g = 0;
+    for (const char *p = pat; *p; p++)
+        if (*p == '{') {
+            radix[g] = 1;
+            for (p++; *p != '}'; p++)
+                radix[g] += *p == '|';
+            g++;
+        }
+    long pick[PHRASE_MAX_GROUPS];
+    for (int i = g - 1; i >= 0; i--) {
+        pick[i] = k % radix[i];
+        k /= radix[i];
+    }
+    g = 0;
+    for (const char *p = pat; *p; p++) {
+        if (*p != '{') {
+            *out++ = *p;
+            continue;
+        }
+        long alt = 0;
+        for (p++; *p != '}'; p++) {
+            if (*p == '|')
+                alt++;
+            else if (alt == pick[g])
+                *out++ = *p;
+        }
+        g++;
+    }
+    *out = '\0';
+}
+
+static bool nomem(gl_error *err)
+{
+    err_set(err, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    return false;
+}
+
+/* realloc that frees the old block when it fails */
+static char *grow_text(char *old, size_t n)
+{
+    char *p = realloc(old, n);
+    if (!p)
+        free(old);
+    return p;
+}
+
+/* Grow the phrase list by one; the list lives on the heap while loading. */
+static kb_phrase *phrase_push(kb_phrase **list, int *n, int *cap)
+{
+    if (*n == *cap) {
+        int c = *cap ? 2 * *cap : 1024;
+        kb_phrase *l = realloc(*list, (size_t)c * sizeof *l);
+        if (!l)
+            return NULL;
+        *list = l, *cap = c;
+    }
+    return &(*list)[(*n)++];
+}
+
 static bool load_phrases(src *s, gl_kb *kb, gl_error *err)
 {
     table t;
     if (!table_open(s, &t, "note_phrases.tsv", "finding_id\tvalue\tphrase\tsource", true, err))
         return table_close(&t), false;
-    kb->phrase = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->phrase);
-    bool ok = kb->phrase != NULL;
+    kb_phrase *list = NULL;
+    int n = 0, cap = 0;
+    char *buf = NULL;
+    bool ok = true;
     while (ok && table_next(&t, 4, err)) {
-        kb_phrase *p = &kb->phrase[kb->nphrase];
-        p->finding = kb_find(kb, t.f[0]);
-        bool lower = *t.f[2] != '\0';
+        int finding = kb_find(kb, t.f[0]);
+        bool lower = true;
         for (const char *c = t.f[2]; *c; c++)
             lower &= !(*c >= 'A' && *c <= 'Z');
-        if (p->finding < 0)
+        long count = phrase_count(t.f[2]);
+        const char *src_text = NULL;
+        if (finding < 0)
             ok = kb_fail(&t, err, "finding_id", "unknown finding \"%s\"", t.f[0]);
         else if (strcmp(t.f[1], "1") && strcmp(t.f[1], "-1"))
             ok = kb_fail(&t, err, "value", "\"%s\" must be 1 or -1", t.f[1]);
-        else if (!lower)
+        else if (!lower || !*t.f[2])
             ok = kb_fail(&t, err, "phrase", "\"%s\" must be non-empty lower-case text", t.f[2]);
-        else {
-            const char *src_text = NULL;
+        else if (count < 1 || count > PHRASE_MAX_EXPAND)
+            ok = kb_fail(&t, err, "phrase", "\"%s\": alternatives must be {a|b} groups, not nested, at most 8 "
+                         "of them and 20000 phrases", t.f[2]);
+        else if (!(buf = grow_text(buf, strlen(t.f[2]) + 1)))
+            ok = nomem(err);
+        else
             ok = get_source(&t, 3, &src_text, kb->A, err);
-            p->value = t.f[1][0] == '-' ? -1 : 1; /* "1" or "-1", checked above */
-            p->text = dup(kb, t.f[2]);
-            p->len = strlen(t.f[2]);
-            kb->nphrase += ok;
+        for (long k = 0; ok && k < count; k++) {
+            phrase_nth(t.f[2], k, buf);
+            kb_phrase *p = phrase_ok(buf) ? phrase_push(&list, &n, &cap) : NULL;
+            if (!phrase_ok(buf))
+                ok = kb_fail(&t, err, "phrase", "\"%s\": every part around \" * \" must be non-empty, without "
+                             "leading or doubled spaces", buf);
+            else if (!p || !(p->text = dup(kb, buf)))
+                ok = nomem(err);
+            else {
+                const char *gap = strstr(buf, " * ");
+                p->finding = finding;
+                p->value = t.f[1][0] == '-' ? -1 : 1; /* "1" or "-1", checked above */
+                p->len = strlen(buf);
+                p->head = gap ? (size_t)(gap - buf) : p->len;
+            }
         }
     }
+    free(buf);
+    kb->phrase = ok && n ? arena_alloc(kb->A, (size_t)n * sizeof *kb->phrase) : NULL;
+    if (ok && n && !kb->phrase)
+        ok = nomem(err);
+    if (ok && n)
+        memcpy(kb->phrase, list, (size_t)n * sizeof *list);
+    kb->nphrase = ok ? n : 0;
+    free(list);
     ok = ok && !err_pending(err);
     table_close(&t);
     /* bucket by first byte so the miner tries only phrases that can start at a word */
     kb->phrase_by_char = ok ? arena_alloc(kb->A, (size_t)(kb->nphrase + 1) * sizeof(int)) : NULL;
     if (ok && !kb->phrase_by_char)
         return err_set(err, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory"), false;
-    for (int b = 0, k = 0; ok && b < 256; b++) {
-        kb->phrase_start[b] = k;
-        for (int i = 0; i < kb->nphrase; i++)
-            if ((unsigned char)kb->phrase[i].text[0] == b)
-                kb->phrase_by_char[k++] = i;
-        kb->phrase_start[b + 1] = k;
-    }
-    return ok;
+    if (!ok)
+        return false;
+    /* counting sort: file order kept within each first byte */
+    int count[257] = {0};
+    for (int i = 0; i < kb->nphrase; i++)
+        count[(unsigned char)kb->phrase[i].text[0] + 1]++;
+    for (int b = 0; b < 256; b++)
+        count[b + 1] += count[b];
+    memcpy(kb->phrase_start, count, sizeof count);
+    for (int i = 0; i < kb->nphrase; i++)
+        kb->phrase_by_char[count[(unsigned char)kb->phrase[i].text[0]]++] = i;
+    return true;
 }
 
 static bool load_screen(src *s, gl_kb *kb, gl_error *err)

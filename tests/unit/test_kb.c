@@ -137,3 +137,41 @@ void test_kb(void)
     expect_refused("measurements.tsv", "img_ischiofemoral_space_mm\tmm\t0\t100", "img_ischiofemoral_space_mm\tmm\t100\t0",
                    "min < max");
 }
+
+/* Note phrases: "{a|b}" alternatives expand to every combination, "a * b"
+ * keeps its head length; malformed patterns are refused with the row named. */
+void test_kb_phrases(void);
+void test_kb_phrases(void)
+{
+    static const char head[] = "finding_id\tvalue\tphrase\tsource\n";
+    char text[512];
+    gl_error err;
+    snprintf(text, sizeof text, "%sex_slr\t1\t{positive|negative} {slr|straight leg raise}\tdesign choice\n"
+             "ex_sensory_lateral_foot\t1\t{reduced|lost} sensation * {|left }lateral foot\tdesign choice\n", head);
+    gl_kb *kb = kb_load_override("note_phrases.tsv", text, strlen(text), &err);
+    CHECK(kb != NULL);
+    if (kb) {
+        CHECK(kb->nphrase == 8);
+        bool seen = false;
+        for (int i = 0; i < kb->nphrase; i++) {
+            const kb_phrase *p = &kb->phrase[i];
+            if (!strcmp(p->text, "negative straight leg raise"))
+                seen = p->head == p->len && p->value == 1;
+            if (!strcmp(p->text, "lost sensation * left lateral foot"))
+                CHECK(p->head == strlen("lost sensation"));
+        }
+        CHECK(seen);
+        gl_kb_free(&kb);
+    }
+    static const char *const bad[] = {"{slr|straight leg", "slr}", "{a|{b}}", "a * ", " * b", "a  b", "a *b",
+                                      "{| }slr", "Slr"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(text, sizeof text, "%sex_slr\t1\t%s\tdesign choice\n", head, bad[i]);
+        kb = kb_load_override("note_phrases.tsv", text, strlen(text), &err);
+        CHECK(kb == NULL && err.code == GL_ERR_KB && strstr(err.msg, "phrase"));
+        if (kb) {
+            fprintf(stderr, "  accepted phrase \"%s\"\n", bad[i]);
+            gl_kb_free(&kb);
+        }
+    }
+}

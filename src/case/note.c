@@ -10,7 +10,8 @@
  * of), or one before or after it (not, n't, negative, absent; find_cues
  * below); "positive"/"negative" right next to a test name overrides that
  * (local_polarity). Imaging findings need an imaging word in the sentence and
- * a clause about relatives gives only family history (clause_scope). A
+ * a clause about relatives gives only family history, and one that says results
+ * are unknown ("not reported", "not done") gives nothing (clause_scope). A
  * finding entered in "findings" or set by a measurement is never changed; of
  * the note's statements the first wins, unless a specific one follows a
  * summary ("reflexes normal ... absent ankle jerk"). Every mined finding is
@@ -160,7 +161,7 @@ static bool has_word(const char *b, const char *e, const char *const *words, siz
  * its sentence: "was treated for trochanteric bursitis" is a label, not a
  * scan. A clause about relatives ("her mother has psoriasis") gives only the
  * family-history findings. */
-struct scope { bool imaging, family; };
+struct scope { bool imaging, family, unknown; };
 
 static struct scope clause_scope(const char *sb, const char *se, const char *b, const char *e)
 {
@@ -171,13 +172,21 @@ static struct scope clause_scope(const char *sb, const char *se, const char *b, 
     static const char *const family[] = {
         "family history", "mother", "father", "brother", "sister", "sibling", "relative", "cousin", "aunt",
         "uncle", "grandmother", "grandfather", "son ", "daughter", "parent"};
+    /* "FABER and SLR were done (results not reported)": the clause names tests, not findings */
+    static const char *const unknown[] = {
+        "not reported", "not recorded", "not documented", "not stated", "not given", "not available",
+        "not performed", "not done", "not tested", "not assessed", "not examined", "not known", "unknown",
+        "results not", "were not reported", "no results"};
     return (struct scope){has_word(sb, se, imaging, sizeof imaging / sizeof *imaging),
-                          has_word(b, e, family, sizeof family / sizeof *family)};
+                          has_word(b, e, family, sizeof family / sizeof *family),
+                          has_word(b, e, unknown, sizeof unknown / sizeof *unknown)};
 }
 
 static bool in_scope(const gl_kb *kb, const kb_phrase *ph, struct scope sc)
 {
     const char *id = kb->find[ph->finding].id;
+    if (sc.unknown)
+        return false;
     if (sc.family)
         return !strncmp(id, "hx_family", 9);
     return sc.imaging || strncmp(id, "img_", 4);

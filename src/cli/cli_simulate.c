@@ -118,8 +118,12 @@ int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_m
             hits += hit;
             if (reached >= 0)
                 counts[ncounts++] = reached;
-            printf("  %-58s %-36s %s after %d questions (asked %d)\n", names[i], gl_kb_condition_id(kb, exp),
-                   hit ? "top-3" : "MISSED", reached, total);
+            if (hit)
+                printf("  %-58s %-36s top-3 after %d questions (asked %d)\n", names[i], gl_kb_condition_id(kb, exp),
+                       reached, total);
+            else
+                printf("  %-58s %-36s MISSED (not in the top three after %d questions)\n", names[i],
+                       gl_kb_condition_id(kb, exp), total);
         } else if (!full)
             printf("  ERROR %s\n", err.msg);
         gl_case_free(&full);

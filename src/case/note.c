@@ -151,7 +151,7 @@ static bool has_word(const char *b, const char *e, const char *const *words, siz
         if (!word_start(b, p))
             continue;
         for (size_t i = 0; i < n; i++)
-            if ((size_t)(e - p) >= strlen(words[i]) && !strncmp(p, words[i], strlen(words[i])))
+            if (*p == words[i][0] && (size_t)(e - p) >= strlen(words[i]) && !strncmp(p, words[i], strlen(words[i])))
                 return true;
     }
     return false;
@@ -278,31 +278,43 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
                             int ncue, struct scope sc)
 {
     const gl_kb *kb = c->kb;
-    unsigned char ch = (unsigned char)*w;
+    /* the buckets a phrase starting at w can be filed under (kb_phrase_key) */
+    int keys[3], nkey = 0;
+    if (e - w >= 4)
+        keys[nkey++] = kb_key4(w);
+    if (e - w >= 2)
+        keys[nkey++] = kb_key2(w);
+    keys[nkey++] = kb_key1(w);
+    for (int j = 1; j < nkey; j++) /* a bucket shared by two keys is read once */
+        for (int q = 0; q < j; q++)
+            if (keys[q] == keys[j])
+                keys[j--] = keys[--nkey];
     size_t best = 0;
-    for (int k = kb->phrase_start[ch]; k < kb->phrase_start[ch + 1]; k++) {
-        int i = kb->phrase_by_char[k];
-        const kb_phrase *ph = &kb->phrase[i];
-        if ((size_t)(e - w) < ph->head || strncmp(w, ph->text, ph->head) || !in_scope(kb, ph, sc))
-            continue;
-        if (ph->head < ph->len) {
-            struct span gap[MAX_PARTS];
-            int ngap;
-            const char *end = match_gaps(ph, b, e, w, gap, &ngap);
-            if (end)
-                apply(c, i, gap_negated(cue, ncue, w, end, gap, ngap) ? -ph->value : ph->value);
-        } else if (ph->len > best)
-            best = ph->len;
-    }
-    for (int k = kb->phrase_start[ch]; best && k < kb->phrase_start[ch + 1]; k++) {
-        int i = kb->phrase_by_char[k];
-        const kb_phrase *ph = &kb->phrase[i];
-        if (ph->len != best || ph->head != ph->len || strncmp(w, ph->text, best) || !in_scope(kb, ph, sc))
-            continue;
-        int local = ph->value > 0 ? local_polarity(b, e, w, w + best) : 0;
-        int v = local ? local : negated(cue, ncue, w, w + best) ? -ph->value : ph->value;
-        apply(c, i, v);
-    }
+    for (int j = 0; j < nkey; j++)
+        for (int k = kb->phrase_start[keys[j]]; k < kb->phrase_start[keys[j] + 1]; k++) {
+            int i = kb->phrase_by_key[k];
+            const kb_phrase *ph = &kb->phrase[i];
+            if ((size_t)(e - w) < ph->head || strncmp(w, ph->text, ph->head) || !in_scope(kb, ph, sc))
+                continue;
+            if (ph->head < ph->len) {
+                struct span gap[MAX_PARTS];
+                int ngap;
+                const char *end = match_gaps(ph, b, e, w, gap, &ngap);
+                if (end)
+                    apply(c, i, gap_negated(cue, ncue, w, end, gap, ngap) ? -ph->value : ph->value);
+            } else if (ph->len > best)
+                best = ph->len;
+        }
+    for (int j = 0; best && j < nkey; j++)
+        for (int k = kb->phrase_start[keys[j]]; k < kb->phrase_start[keys[j] + 1]; k++) {
+            int i = kb->phrase_by_key[k];
+            const kb_phrase *ph = &kb->phrase[i];
+            if (ph->len != best || ph->head != ph->len || strncmp(w, ph->text, best) || !in_scope(kb, ph, sc))
+                continue;
+            int local = ph->value > 0 ? local_polarity(b, e, w, w + best) : 0;
+            int v = local ? local : negated(cue, ncue, w, w + best) ? -ph->value : ph->value;
+            apply(c, i, v);
+        }
     return w + best;
 }
 

@@ -18,10 +18,10 @@ extern const size_t web_embedded_count;
 
 /* Latest validation figures, quoted from `gluteal eval tests/vignettes` (its last three lines) on the
  * date given; update them when the knowledge base changes. */
-#define VALIDATION_DATE "2026-11-22"
-#define VALIDATION_KB "kb-b2bdd9ab"
+#define VALIDATION_DATE "2026-12-04"
+#define VALIDATION_KB "kb-f55257d5"
 #define VALIDATION_CASES "26 published case vignettes (tests/vignettes)"
-#define VALIDATION_STRICT "top-1 12/26 = 46.2%, top-3 21/26 = 80.8%"
+#define VALIDATION_STRICT "top-1 14/26 = 53.8%, top-3 21/26 = 80.8%"
 #define VALIDATION_LENIENT "top-1 22/26 = 84.6%, top-3 24/26 = 92.3%"
 #define VALIDATION_FLAGS "red flags: sensitivity 8/8 = 100.0%, specificity 15/18 = 83.3%"
 

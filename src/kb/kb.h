@@ -95,6 +95,27 @@ typedef struct kb_phrase {
     size_t len, head;    /* whole text; its first part (== len: no gap) */
 } kb_phrase;
 
+
+/* The miner's index: a phrase is filed under a hash of its first four bytes,
+ * or of its first two (or one) when its first part is shorter, so a word start
+ * tries only the few phrases that can match (collisions only cost a compare). */
+enum { KB_PHRASE_KEYS = 1 << 16 };
+static inline int kb_key4(const char *t)
+{
+    unsigned h = (unsigned char)t[0] | (unsigned char)t[1] << 8 | (unsigned)(unsigned char)t[2] << 16 |
+                 (unsigned)(unsigned char)t[3] << 24;
+    return (int)((h * 2654435761u) >> 16);
+}
+static inline int kb_key2(const char *t)
+{
+    return (int)((((unsigned char)t[0] << 8 | (unsigned char)t[1]) * 40503u + 7u) & 0xffffu);
+}
+static inline int kb_key1(const char *t) { return (int)(((unsigned char)t[0] * 2246822519u) >> 16); }
+static inline int kb_phrase_key(const kb_phrase *p)
+{
+    return p->head >= 4 ? kb_key4(p->text) : p->head >= 2 ? kb_key2(p->text) : kb_key1(p->text);
+}
+
 typedef struct kb_contra {
     bool sex;           /* true: finding a impossible for sex b (0 female, 1 male) */
     int a, b;
@@ -130,8 +151,8 @@ struct gl_kb {
     int ncontra;
     kb_phrase *phrase;  /* note mining (kb/note_phrases.tsv) */
     int nphrase;
-    int *phrase_by_char; /* phrase indices grouped by first byte, file order within a group */
-    int phrase_start[257]; /* group of byte b: phrase_by_char[phrase_start[b] .. phrase_start[b+1]) */
+    int *phrase_by_key;  /* phrase indices grouped by index key (kb_phrase_key), file order */
+    int *phrase_start;   /* KB_PHRASE_KEYS + 1: group k is phrase_by_key[phrase_start[k] .. phrase_start[k+1]) */
     bool *screen;       /* per finding: part of the core consultation (kb/screen.tsv) */
     int max_k;
     double size_prior[8];  /* P(exactly k conditions present), k = 1..max_k */

@@ -1063,21 +1063,26 @@ static bool load_phrases(src *s, gl_kb *kb, gl_error *err)
     free(list);
     ok = ok && !err_pending(err);
     table_close(&t);
-    /* bucket by first byte so the miner tries only phrases that can start at a word */
-    kb->phrase_by_char = ok ? arena_alloc(kb->A, (size_t)(kb->nphrase + 1) * sizeof(int)) : NULL;
-    if (ok && !kb->phrase_by_char)
-        return err_set(err, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory"), false;
+    /* file each phrase under its index key (kb_phrase_key) so the miner tries only phrases that
+     * can start at a word: a counting sort, file order kept within each bucket */
+    kb->phrase_by_key = ok ? arena_alloc(kb->A, (size_t)(kb->nphrase + 1) * sizeof(int)) : NULL;
+    kb->phrase_start = ok ? arena_alloc(kb->A, (size_t)(KB_PHRASE_KEYS + 1) * sizeof(int)) : NULL;
+    if (ok && (!kb->phrase_by_key || !kb->phrase_start))
+        return nomem(err);
     if (!ok)
         return false;
-    /* counting sort: file order kept within each first byte */
-    int count[257] = {0};
+    int *start = kb->phrase_start; /* zeroed by the arena */
     for (int i = 0; i < kb->nphrase; i++)
-        count[(unsigned char)kb->phrase[i].text[0] + 1]++;
-    for (int b = 0; b < 256; b++)
-        count[b + 1] += count[b];
-    memcpy(kb->phrase_start, count, sizeof count);
+        start[kb_phrase_key(&kb->phrase[i]) + 1]++;
+    for (int k = 0; k < KB_PHRASE_KEYS; k++)
+        start[k + 1] += start[k];
+    int *next = malloc((size_t)KB_PHRASE_KEYS * sizeof *next);
+    if (!next)
+        return nomem(err);
+    memcpy(next, start, (size_t)KB_PHRASE_KEYS * sizeof *next);
     for (int i = 0; i < kb->nphrase; i++)
-        kb->phrase_by_char[count[(unsigned char)kb->phrase[i].text[0]]++] = i;
+        kb->phrase_by_key[next[kb_phrase_key(&kb->phrase[i])]++] = i;
+    free(next);
     return true;
 }
 

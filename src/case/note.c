@@ -27,6 +27,15 @@ static bool word_start(const char *text, const char *at)
     return at == text || !isalnum((unsigned char)at[-1]);
 }
 
+/* Length of s when the text [p, e) starts with it, else 0. */
+static size_t starts(const char *p, const char *e, const char *s)
+{
+    size_t l = strlen(s);
+    return (size_t)(e - p) >= l && !strncmp(p, s, l) ? l : 0;
+}
+
+#define SENTENCE_STOPS ".!?\n"
+
 /* Negation cues of one clause. A pre-cue ("no", "denies", "without") speaks
  * of what follows it ("no fever", "denies numbness or weakness"); a two-way
  * cue ("not", "n't", "negative", "absent") also of what stands before it
@@ -52,8 +61,8 @@ static int find_cues(const char *b, const char *e, struct cue *out)
         if (!word_start(b, p) || !strchr("ndwfa", *p))
             continue;
         for (size_t i = 0; i < sizeof cues / sizeof *cues; i++) {
-            size_t l = strlen(cues[i].text);
-            if ((size_t)(e - p) >= l && !strncmp(p, cues[i].text, l)) {
+            size_t l = starts(p, e, cues[i].text);
+            if (l) {
                 out[n++] = (struct cue){p, p + l, cues[i].pre_only};
                 break;
             }
@@ -62,20 +71,26 @@ static int find_cues(const char *b, const char *e, struct cue *out)
     return n;
 }
 
-/* Does a cue of the clause negate the phrase at [w, we)? A phrase that holds
- * a cue itself ("not relieved by rest", "did not fit") says what it means and
- * is not flipped again by the clause ("imaging has not explained it: the MRI
- * did not fit"). */
-static bool negated(const struct cue *cue, int ncue, const char *w, const char *we)
+/* Does a cue of the clause negate the phrase that runs from w to end? A cue
+ * before it does; a two-way cue after it does; a cue in one of its gaps does
+ * (a cue in a gap speaks of the phrase: "SIJ block gave no relief"). A plain
+ * phrase that holds a cue itself ("not relieved by rest", "did not fit") says
+ * what it means and is not flipped again by the clause ("imaging has not
+ * explained it: the MRI did not fit"). */
+struct span { const char *at, *end; };
+
+static bool negated(const struct cue *cue, int ncue, const char *w, const char *end, const struct span *gap,
+                    int ngap)
 {
-    for (int i = 0; i < ncue; i++)
-        if (cue[i].at >= w && cue[i].end <= we)
+    for (int i = 0; !ngap && i < ncue; i++)
+        if (cue[i].at >= w && cue[i].end <= end)
             return false;
     for (int i = 0; i < ncue; i++) {
-        if (cue[i].end <= w)
+        if (cue[i].end <= w || (cue[i].at >= end && !cue[i].pre_only))
             return true;
-        if (cue[i].at >= we && !cue[i].pre_only)
-            return true;
+        for (int g = 0; g < ngap; g++)
+            if (cue[i].at >= gap[g].at && cue[i].end <= gap[g].end)
+                return true;
     }
     return false;
 }
@@ -99,11 +114,9 @@ static const char *clause_end(const char *p)
     for (const char *q = p + 1; q < end; q++) {
         if (*q != ' ')
             continue;
-        for (size_t i = 0; i < sizeof joins / sizeof *joins; i++) {
-            size_t l = strlen(joins[i]);
-            if ((size_t)(end - q) >= l && !strncmp(q, joins[i], l))
+        for (size_t i = 0; i < sizeof joins / sizeof *joins; i++)
+            if (starts(q, end, joins[i]))
                 return q;
-        }
     }
     return end;
 }
@@ -122,23 +135,23 @@ static int local_polarity(const char *b, const char *e, const char *w, const cha
         {" positive", 1}, {" abnormal", 1}, {" negative", -1}, {" normal", -1}, {" unremarkable", -1}};
     for (size_t i = 0; i < sizeof before / sizeof *before; i++) {
         size_t l = strlen(before[i].text);
-        if ((size_t)(w - b) >= l && !strncmp(w - l, before[i].text, l) && word_start(b, w - l))
+        if ((size_t)(w - b) >= l && starts(w - l, w, before[i].text) && word_start(b, w - l))
             return before[i].value;
     }
     const char *q = we;
-    for (size_t i = 0; i < sizeof noun / sizeof *noun; i++)
-        if ((size_t)(e - q) >= strlen(noun[i]) && !strncmp(q, noun[i], strlen(noun[i]))) {
-            q += strlen(noun[i]);
+    for (size_t i = 0, l; i < sizeof noun / sizeof *noun; i++)
+        if ((l = starts(q, e, noun[i]))) {
+            q += l;
             break;
         }
-    for (size_t i = 0; i < sizeof verb / sizeof *verb; i++)
-        if ((size_t)(e - q) >= strlen(verb[i]) && !strncmp(q, verb[i], strlen(verb[i]))) {
-            q += strlen(verb[i]);
+    for (size_t i = 0, l; i < sizeof verb / sizeof *verb; i++)
+        if ((l = starts(q, e, verb[i]))) {
+            q += l;
             break;
         }
     for (size_t i = 0; i < sizeof after / sizeof *after; i++) {
-        size_t l = strlen(after[i].text);
-        if ((size_t)(e - q) >= l && !strncmp(q, after[i].text, l) && (q + l == e || !isalnum((unsigned char)q[l])))
+        size_t l = starts(q, e, after[i].text);
+        if (l && (q + l == e || !isalnum((unsigned char)q[l])))
             return after[i].value;
     }
     return 0;
@@ -151,7 +164,7 @@ static bool has_word(const char *b, const char *e, const char *const *words, siz
         if (!word_start(b, p))
             continue;
         for (size_t i = 0; i < n; i++)
-            if (*p == words[i][0] && (size_t)(e - p) >= strlen(words[i]) && !strncmp(p, words[i], strlen(words[i])))
+            if (*p == words[i][0] && starts(p, e, words[i]))
                 return true;
     }
     return false;
@@ -163,12 +176,17 @@ static bool has_word(const char *b, const char *e, const char *const *words, siz
  * family-history findings. */
 struct scope { bool imaging, family, unknown; };
 
-static struct scope clause_scope(const char *sb, const char *se, const char *b, const char *e)
+static bool sentence_imaging(const char *sb, const char *se)
 {
     static const char *const imaging[] = {
         "mri", "mr ", "magnetic resonance", "ct ", "ct-", "ct,", "computed tomogra", "radiograph", "x-ray",
         "xray", "x ray", "film", "ultrasound", "sonograph", "scan", "imaging", "scintigra", "angiogra",
         "duplex", "doppler", "arthrogra", "neurograph", "spect", "tomogra"};
+    return has_word(sb, se, imaging, sizeof imaging / sizeof *imaging);
+}
+
+static struct scope clause_scope(bool imaging, const char *b, const char *e)
+{
     static const char *const family[] = {
         "family history", "mother", "father", "brother", "sister", "sibling", "relative", "cousin", "aunt",
         "uncle", "grandmother", "grandfather", "son ", "daughter", "parent"};
@@ -177,8 +195,7 @@ static struct scope clause_scope(const char *sb, const char *se, const char *b, 
         "not reported", "not recorded", "not documented", "not stated", "not given", "not available",
         "not performed", "not done", "not tested", "not assessed", "not examined", "not known", "unknown",
         "results not", "were not reported", "no results"};
-    return (struct scope){has_word(sb, se, imaging, sizeof imaging / sizeof *imaging),
-                          has_word(b, e, family, sizeof family / sizeof *family),
+    return (struct scope){imaging, has_word(b, e, family, sizeof family / sizeof *family),
                           has_word(b, e, unknown, sizeof unknown / sizeof *unknown)};
 }
 
@@ -225,7 +242,6 @@ static void apply(gl_case *c, int i, int v)
  * the end of the last part, or NULL; the gaps are kept for the negation
  * check (a cue in a gap speaks of the phrase: "SIJ block gave no relief"). */
 enum { MAX_GAP = 6, MAX_PARTS = 4 };
-struct span { const char *at, *end; };
 
 static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e, const char *w,
                               struct span *gap, int *ngap)
@@ -242,7 +258,7 @@ static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e,
         for (const char *r = q; r < e && words <= MAX_GAP; r++) {
             if (!word_start(b, r))
                 continue;
-            if ((size_t)(e - r) >= l && !strncmp(r, part, l)) {
+            if ((size_t)(e - r) >= l && !strncmp(r, part, l)) { /* part runs on to the next " * " */
                 hit = r;
                 break;
             }
@@ -255,19 +271,6 @@ static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e,
         part += l;
     }
     return q;
-}
-
-static bool gap_negated(const struct cue *cue, int ncue, const char *w, const char *end, const struct span *gap,
-                        int ngap)
-{
-    for (int i = 0; i < ncue; i++) {
-        if (cue[i].end <= w || (cue[i].at >= end && !cue[i].pre_only))
-            return true;
-        for (int g = 0; g < ngap; g++)
-            if (cue[i].at >= gap[g].at && cue[i].end <= gap[g].end)
-                return true;
-    }
-    return false;
 }
 
 /* The phrases that match at word start w. Of the plain phrases the longest
@@ -301,7 +304,7 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
                 int ngap;
                 const char *end = match_gaps(ph, b, e, w, gap, &ngap);
                 if (end)
-                    apply(c, i, gap_negated(cue, ncue, w, end, gap, ngap) ? -ph->value : ph->value);
+                    apply(c, i, negated(cue, ncue, w, end, gap, ngap) ? -ph->value : ph->value);
             } else if (ph->len > best)
                 best = ph->len;
         }
@@ -312,7 +315,7 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             if (ph->len != best || ph->head != ph->len || strncmp(w, ph->text, best) || !in_scope(kb, ph, sc))
                 continue;
             int local = ph->value > 0 ? local_polarity(b, e, w, w + best) : 0;
-            int v = local ? local : negated(cue, ncue, w, w + best) ? -ph->value : ph->value;
+            int v = local ? local : negated(cue, ncue, w, w + best, NULL, 0) ? -ph->value : ph->value;
             apply(c, i, v);
         }
     return w + best;
@@ -332,19 +335,19 @@ int case_mine_note(gl_case *c)
     }
     for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)c->note[i]);
-    const char *sb = low; /* start of the current sentence */
+    bool imaging = sentence_imaging(low, stop(low, SENTENCE_STOPS));
     for (const char *p = low; *p;) {
         const char *e = clause_end(p);
         struct cue cue[MAX_CUES];
         int ncue = find_cues(p, e, cue);
-        struct scope sc = clause_scope(sb, stop(sb, ".!?\n"), p, e);
+        struct scope sc = clause_scope(imaging, p, e);
         for (const char *w = p; w < e;) {
             const char *m = word_start(p, w) ? match_at(c, p, e, w, cue, ncue, sc) : w;
             w = m > w ? m : w + 1;
         }
-        if (!*e || strchr(".!?\n", *e))
-            sb = *e ? e + 1 : e;
         p = *e ? e + 1 : e;
+        if (strchr(SENTENCE_STOPS, e[0]) && e[0]) /* a new sentence starts at p */
+            imaging = sentence_imaging(p, stop(p, SENTENCE_STOPS));
     }
     free(low);
     return c->nmined;

@@ -1038,8 +1038,9 @@ static bool load_phrases(src *s, gl_kb *kb, gl_error *err)
             ok = get_source(&t, 3, &src_text, kb->A, err);
         for (long k = 0; ok && k < count; k++) {
             phrase_nth(t.f[2], k, buf);
-            kb_phrase *p = phrase_ok(buf) ? phrase_push(&list, &n, &cap) : NULL;
-            if (!phrase_ok(buf))
+            bool well_formed = phrase_ok(buf);
+            kb_phrase *p = well_formed ? phrase_push(&list, &n, &cap) : NULL;
+            if (!well_formed)
                 ok = kb_fail(&t, err, "phrase", "\"%s\": every part around \" * \" must be non-empty, without "
                              "leading or doubled spaces", buf);
             else if (!p || !(p->text = dup(kb, buf)))

@@ -34,6 +34,14 @@ static size_t starts(const char *p, const char *e, const char *s)
     return (size_t)(e - p) >= l && !strncmp(p, s, l) ? l : 0;
 }
 
+static bool starts_any(const char *p, const char *e, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (starts(p, e, words[i]))
+            return true;
+    return false;
+}
+
 #define SENTENCE_STOPS ".!?\n"
 
 /* Negation cues of one clause. A pre-cue ("no", "denies", "without") speaks
@@ -47,8 +55,8 @@ struct cue { const char *at, *end; bool pre_only; };
 static int find_cues(const char *b, const char *e, struct cue *out)
 {
     static const struct { const char *text; bool pre_only; } cues[] = {
-        {"no ", true},     {"denies", true},  {"denied", true}, {"deny", true},   {"without", true},
-        {"never", true},   {"nor ", true},    {"none", true},   {"free of", true}, {"not ", false},
+        {"no", true},      {"denies", true},  {"denied", true}, {"deny", true},   {"without", true},
+        {"never", true},   {"nor", true},     {"none", true},   {"free of", true}, {"not", false},
         {"negative", false}, {"absent", false}};
     int n = 0;
     for (const char *p = b; p < e && n < MAX_CUES; p++) {
@@ -62,6 +70,8 @@ static int find_cues(const char *b, const char *e, struct cue *out)
             continue;
         for (size_t i = 0; i < sizeof cues / sizeof *cues; i++) {
             size_t l = starts(p, e, cues[i].text);
+            if (l && p + l < e && isalnum((unsigned char)p[l])) /* a word of its own: not "nothing", "north" */
+                l = 0;
             if (l) {
                 out[n++] = (struct cue){p, p + l, cues[i].pre_only};
                 break;
@@ -71,8 +81,63 @@ static int find_cues(const char *b, const char *e, struct cue *out)
     return n;
 }
 
+/* Where a pre-cue stops speaking: the clause end, or an earlier " and "
+ * that starts a new predicate ("no pain at rest and is worse with sitting",
+ * "without spreading and makes walking hard"). A list of what is denied
+ * ("denies numbness, weakness and back pain") runs on. */
+static const char *cue_scope_end(const char *at, const char *e)
+{
+    static const char *const verbs[] = {
+        "is ", "are ", "was ", "were ", "has ", "have ", "had ", "make ", "makes ", "made ", "gets ",
+        "becomes ", "hurts", "causes ", "gives ", "aggravate", "worsen", "bring", "provoke", "reports ",
+        "describes ", "complains ", "it ", "she ", "he ", "they "};
+    for (const char *q = at; q < e; q++) {
+        size_t l = starts(q, e, " and ");
+        if (!l)
+            continue;
+        /* the verb may follow a short subject: "and hiking makes it worse" */
+        const char *r = q + l;
+        for (int word = 0; word < 3 && r < e; word++) {
+            for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
+                if (starts(r, e, verbs[i]))
+                    return q;
+            while (r < e && *r != ' ')
+                r++;
+            r++;
+        }
+    }
+    return e;
+}
+
+/* How far after a phrase a two-way cue still speaks of it: at most
+ * AFTER_REACH words on ("SLR, slump and FABER were negative"; not "the onset
+ * was insidious, the symptoms do not resolve"), within the scope above, and
+ * not past ", and" or a comma before a new subject, which join a new
+ * statement ("NSAIDs help little, and physiotherapy has not helped"; a list
+ * of denials has its cue in front). */
+enum { AFTER_REACH = 5 };
+
+static int words_between(const char *a, const char *b)
+{
+    int n = 0;
+    for (const char *p = a; p < b; p++)
+        n += isalnum((unsigned char)*p) && (p == a || !isalnum((unsigned char)p[-1]));
+    return n;
+}
+
+static const char *after_scope_end(const char *at, const char *e)
+{
+    static const char *const joins[] = {", and ", ", the ", ", his ", ", her ", ", their ", ", it ", ", she ",
+                                        ", he ", ", they "}; /* ", " and a new subject */
+    const char *end = cue_scope_end(at, e);
+    for (const char *q = at; q < end; q++)
+        if (*q == ',' && starts_any(q, end, joins, sizeof joins / sizeof *joins))
+            return q;
+    return end;
+}
+
 /* Does a cue of the clause negate the phrase that runs from w to end? A cue
- * before it does; a two-way cue after it does; a cue in one of its gaps does
+ * before it does (up to its scope end); a two-way cue after it does; a cue in one of its gaps does
  * (a cue in a gap speaks of the phrase: "SIJ block gave no relief"). A plain
  * phrase that holds a cue itself ("not relieved by rest", "did not fit") says
  * what it means and is not flipped again by the clause ("imaging has not
@@ -80,13 +145,16 @@ static int find_cues(const char *b, const char *e, struct cue *out)
 struct span { const char *at, *end; };
 
 static bool negated(const struct cue *cue, int ncue, const char *w, const char *end, const struct span *gap,
-                    int ngap)
+                    int ngap, const char *ce)
 {
     for (int i = 0; !ngap && i < ncue; i++)
         if (cue[i].at >= w && cue[i].end <= end)
             return false;
     for (int i = 0; i < ncue; i++) {
-        if (cue[i].end <= w || (cue[i].at >= end && !cue[i].pre_only))
+        if (cue[i].end <= w && w < cue_scope_end(cue[i].end, ce))
+            return true;
+        if (cue[i].at >= end && !cue[i].pre_only && after_scope_end(end, ce) > cue[i].at &&
+            words_between(end, cue[i].at) <= AFTER_REACH)
             return true;
         for (int g = 0; g < ngap; g++)
             if (cue[i].at >= gap[g].at && cue[i].end <= gap[g].end)
@@ -220,7 +288,10 @@ static int mined_at(const gl_case *c, int finding)
 
 /* Apply one matched phrase. The first statement about a finding wins, except
  * that a specific statement ("absent ankle jerk") overrides an earlier summary
- * one ("reflexes normal": a phrase whose row means absent). */
+ * one ("reflexes normal": a phrase whose row means absent), and a statement
+ * that it is present overrides an earlier one that it was not: notes deny
+ * first and describe what was found later ("no neurological signs ...
+ * resisted hip flexion is weak"; "no limp at the time ... he now limps"). */
 static void apply(gl_case *c, int i, int v)
 {
     const kb_phrase *ph = &c->kb->phrase[i];
@@ -231,7 +302,8 @@ static void apply(gl_case *c, int i, int v)
         return;
     }
     int m = mined_at(c, f);
-    if (m >= 0 && ph->value > 0 && c->kb->phrase[c->mined[m].phrase].value < 0) {
+    if (m >= 0 && ((ph->value > 0 && c->kb->phrase[c->mined[m].phrase].value < 0) ||
+                   (v > 0 && c->mined[m].value < 0))) {
         c->state[f] = (signed char)v;
         c->mined[m] = (struct case_mined){f, v, i};
     }
@@ -242,6 +314,12 @@ static void apply(gl_case *c, int i, int v)
  * the end of the last part, or NULL; the gaps are kept for the negation
  * check (a cue in a gap speaks of the phrase: "SIJ block gave no relief"). */
 enum { MAX_GAP = 6, MAX_PARTS = 4 };
+
+/* A gap that holds a word of contrast or relief joins two statements, not
+ * one: "worse with walking and better with sitting" does not say that sitting
+ * makes it worse. */
+static const char *const contrast[] = {"better", "relie", "ease", "easing", "help", "improv", "settle", "whereas"};
+
 
 static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e, const char *w,
                               struct span *gap, int *ngap)
@@ -262,6 +340,8 @@ static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e,
                 hit = r;
                 break;
             }
+            if (starts_any(r, e, contrast, sizeof contrast / sizeof *contrast))
+                return NULL;
             words += isalnum((unsigned char)*r) != 0;
         }
         if (!hit || *ngap == MAX_PARTS)
@@ -273,12 +353,13 @@ static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e,
     return q;
 }
 
-/* The phrases that match at word start w. Of the plain phrases the longest
- * win, and the words they cover are not read again ("crossed SLR" is not
- * also an "SLR"); phrases with gaps are rules of their own and all apply.
- * Returns the end of the longest plain match, or w when none matched. */
+/* The phrases that match at word start w. Of the plain phrases (only when
+ * plain: w is not covered by an earlier match) the longest win, and the words
+ * they cover are not read again ("crossed SLR" is not also an "SLR"); phrases
+ * with gaps are rules of their own and all apply. Returns the end of the
+ * longest plain match, or w when none matched. */
 static const char *match_at(gl_case *c, const char *b, const char *e, const char *w, const struct cue *cue,
-                            int ncue, struct scope sc)
+                            int ncue, struct scope sc, bool plain)
 {
     const gl_kb *kb = c->kb;
     /* the buckets a phrase starting at w can be filed under (kb_phrase_key) */
@@ -300,12 +381,17 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             if ((size_t)(e - w) < ph->head || strncmp(w, ph->text, ph->head) || !in_scope(kb, ph, sc))
                 continue;
             if (ph->head < ph->len) {
+                /* inside a plain match only a strength grade is read: a resisted
+                 * test grades the muscle ("resisted hip flexion is weak"), but
+                 * pain on it is not pain on passive motion */
+                if (!plain && strncmp(kb->find[ph->finding].id, "ex_weakness_", 12))
+                    continue;
                 struct span gap[MAX_PARTS];
                 int ngap;
                 const char *end = match_gaps(ph, b, e, w, gap, &ngap);
                 if (end)
-                    apply(c, i, negated(cue, ncue, w, end, gap, ngap) ? -ph->value : ph->value);
-            } else if (ph->len > best)
+                    apply(c, i, negated(cue, ncue, w, end, gap, ngap, e) ? -ph->value : ph->value);
+            } else if (plain && ph->len > best)
                 best = ph->len;
         }
     for (int j = 0; best && j < nkey; j++)
@@ -315,7 +401,7 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             if (ph->len != best || ph->head != ph->len || strncmp(w, ph->text, best) || !in_scope(kb, ph, sc))
                 continue;
             int local = ph->value > 0 ? local_polarity(b, e, w, w + best) : 0;
-            int v = local ? local : negated(cue, ncue, w, w + best, NULL, 0) ? -ph->value : ph->value;
+            int v = local ? local : negated(cue, ncue, w, w + best, NULL, 0, e) ? -ph->value : ph->value;
             apply(c, i, v);
         }
     return w + best;
@@ -341,10 +427,16 @@ int case_mine_note(gl_case *c)
         struct cue cue[MAX_CUES];
         int ncue = find_cues(p, e, cue);
         struct scope sc = clause_scope(imaging, p, e);
-        for (const char *w = p; w < e;) {
-            const char *m = word_start(p, w) ? match_at(c, p, e, w, cue, ncue, sc) : w;
-            w = m > w ? m : w + 1;
-        }
+        /* plain phrases consume their words; strength phrases with gaps are
+         * also tried inside them ("resisted hip flexion is weak": the
+         * resisted-flexion test and "hip flexion * weak") */
+        const char *covered = p;
+        for (const char *w = p; w < e; w++)
+            if (word_start(p, w)) {
+                const char *m = match_at(c, p, e, w, cue, ncue, sc, w >= covered);
+                if (m > covered)
+                    covered = m;
+            }
         p = *e ? e + 1 : e;
         if (strchr(SENTENCE_STOPS, e[0]) && e[0]) /* a new sentence starts at p */
             imaging = sentence_imaging(p, stop(p, SENTENCE_STOPS));

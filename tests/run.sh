@@ -80,6 +80,11 @@ cat "$tmp/eval" | tail -4
 "$G" eval --min-top1 "$MIN_TEXTBOOK_TOP1" --min-top3 "$MIN_TEXTBOOK_TOP3" tests/textbook >"$tmp/eval2" 2>&1 && ok ||
   { bad "textbook accuracy below thresholds"; tail -5 "$tmp/eval2"; }
 tail -3 "$tmp/eval2" | head -1
+# published case reports collected in session 6 as a held-out check (tests/casereports/README.md):
+# no KB number was set from them; the floor guards against regressions only
+"$G" eval --min-top1 "$MIN_CASEREPORT_TOP1" --min-top3 "$MIN_CASEREPORT_TOP3" --min-red-flag-sensitivity "$MIN_RF_SENS" \
+  tests/casereports >"$tmp/eval3" 2>&1 && ok || { bad "case-report accuracy below thresholds"; tail -5 "$tmp/eval3"; }
+tail -4 "$tmp/eval3" | head -2
 
 # 7. batch mode: one result per line, bad lines reported by number and skipped
 { for f in tests/vignettes/*.json; do tr -d '\n' <"$f"; echo; done

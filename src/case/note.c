@@ -37,7 +37,7 @@ static size_t starts(const char *p, const char *e, const char *s)
 static bool starts_any(const char *p, const char *e, const char *const *words, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (starts(p, e, words[i]))
+        if (*p == words[i][0] && starts(p, e, words[i]))
             return true;
     return false;
 }
@@ -336,7 +336,7 @@ static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e,
         for (const char *r = q; r < e && words <= MAX_GAP; r++) {
             if (!word_start(b, r))
                 continue;
-            if ((size_t)(e - r) >= l && !strncmp(r, part, l)) { /* part runs on to the next " * " */
+            if (*r == *part && (size_t)(e - r) >= l && !strncmp(r, part, l)) { /* up to the next " * " */
                 hit = r;
                 break;
             }
@@ -378,14 +378,14 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
         for (int k = kb->phrase_start[keys[j]]; k < kb->phrase_start[keys[j] + 1]; k++) {
             int i = kb->phrase_by_key[k];
             const kb_phrase *ph = &kb->phrase[i];
+            /* inside a plain match only a strength grade is read: a resisted
+             * test grades the muscle ("resisted hip flexion is weak"), but pain
+             * on it is not pain on passive motion */
+            if (!plain && (ph->head == ph->len || strncmp(kb->find[ph->finding].id, "ex_weakness_", 12)))
+                continue;
             if ((size_t)(e - w) < ph->head || strncmp(w, ph->text, ph->head) || !in_scope(kb, ph, sc))
                 continue;
             if (ph->head < ph->len) {
-                /* inside a plain match only a strength grade is read: a resisted
-                 * test grades the muscle ("resisted hip flexion is weak"), but
-                 * pain on it is not pain on passive motion */
-                if (!plain && strncmp(kb->find[ph->finding].id, "ex_weakness_", 12))
-                    continue;
                 struct span gap[MAX_PARTS];
                 int ngap;
                 const char *end = match_gaps(ph, b, e, w, gap, &ngap);

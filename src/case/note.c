@@ -318,7 +318,8 @@ enum { MAX_GAP = 6, MAX_PARTS = 4 };
 /* A gap that holds a word of contrast or relief joins two statements, not
  * one: "worse with walking and better with sitting" does not say that sitting
  * makes it worse. */
-static const char *const contrast[] = {"better", "relie", "ease", "easing", "help", "improv", "settle", "whereas"};
+static const char *const contrast[] = {"better", "relie", "ease", "easing", "help", "improv", "settle", "whereas",
+                                      "normal", "unremarkable"};
 
 
 static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e, const char *w,

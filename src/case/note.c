@@ -7,14 +7,16 @@
  * kb/note_phrases.tsv that match give their findings and the words they cover
  * are not read again. A phrase's value is flipped by a negation cue of the
  * clause: one before the phrase (no, denies, without, never, nor, none, free
- * of), or one before or after it (not, n't, negative, absent; find_cues
- * below); "positive"/"negative" right next to a test name overrides that
+ * of) up to where a new predicate starts, or a two-way one (not, n't,
+ * negative, absent) also a few words after it (find_cues, negated below);
+ * "positive"/"negative" right next to a test name overrides that
  * (local_polarity). Imaging findings need an imaging word in the sentence and
  * a clause about relatives gives only family history, and one that says results
  * are unknown ("not reported", "not done") gives nothing (clause_scope). A
  * finding entered in "findings" or set by a measurement is never changed; of
  * the note's statements the first wins, unless a specific one follows a
- * summary ("reflexes normal ... absent ankle jerk"). Every mined finding is
+ * summary ("reflexes normal ... absent ankle jerk") or a statement of presence
+ * follows a denial. Every mined finding is
  * kept with its phrase so the report can show exactly what was read. */
 #include <ctype.h>
 #include <stdlib.h>
@@ -44,43 +46,6 @@ static bool starts_any(const char *p, const char *e, const char *const *words, s
 
 #define SENTENCE_STOPS ".!?\n"
 
-/* Negation cues of one clause. A pre-cue ("no", "denies", "without") speaks
- * of what follows it ("no fever", "denies numbness or weakness"); a two-way
- * cue ("not", "n't", "negative", "absent") also of what stands before it
- * ("the SLR was negative", "walking does not hurt"). "can't", "cannot" and
- * "unable" are not negations: "can't sit for long" states the finding. */
-enum { MAX_CUES = 16 };
-struct cue { const char *at, *end; bool pre_only; };
-
-static int find_cues(const char *b, const char *e, struct cue *out)
-{
-    static const struct { const char *text; bool pre_only; } cues[] = {
-        {"no", true},      {"denies", true},  {"denied", true}, {"deny", true},   {"without", true},
-        {"never", true},   {"nor", true},     {"none", true},   {"free of", true}, {"not", false},
-        {"negative", false}, {"absent", false}};
-    int n = 0;
-    for (const char *p = b; p < e && n < MAX_CUES; p++) {
-        if (*p == '\'' && p > b && p[-1] == 'n' && p + 1 < e && p[1] == 't') {
-            bool can = p - b >= 3 && !strncmp(p - 3, "can", 3);
-            if (!can) /* "doesn't", "isn't"; not "can't" */
-                out[n++] = (struct cue){p - 1, p + 2, false};
-            continue;
-        }
-        if (!word_start(b, p) || !strchr("ndwfa", *p))
-            continue;
-        for (size_t i = 0; i < sizeof cues / sizeof *cues; i++) {
-            size_t l = starts(p, e, cues[i].text);
-            if (l && p + l < e && isalnum((unsigned char)p[l])) /* a word of its own: not "nothing", "north" */
-                l = 0;
-            if (l) {
-                out[n++] = (struct cue){p, p + l, cues[i].pre_only};
-                break;
-            }
-        }
-    }
-    return n;
-}
-
 /* Where a pre-cue stops speaking: the clause end, or an earlier " and "
  * that starts a new predicate ("no pain at rest and is worse with sitting",
  * "without spreading and makes walking hard"). A list of what is denied
@@ -98,15 +63,51 @@ static const char *cue_scope_end(const char *at, const char *e)
         /* the verb may follow a short subject: "and hiking makes it worse" */
         const char *r = q + l;
         for (int word = 0; word < 3 && r < e; word++) {
-            for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
-                if (starts(r, e, verbs[i]))
-                    return q;
+            if (starts_any(r, e, verbs, sizeof verbs / sizeof *verbs))
+                return q;
             while (r < e && *r != ' ')
                 r++;
             r++;
         }
     }
     return e;
+}
+
+/* Negation cues of one clause. A pre-cue ("no", "denies", "without") speaks
+ * of what follows it ("no fever", "denies numbness or weakness"); a two-way
+ * cue ("not", "n't", "negative", "absent") also of what stands before it
+ * ("the SLR was negative", "walking does not hurt"). "can't", "cannot" and
+ * "unable" are not negations: "can't sit for long" states the finding. */
+enum { MAX_CUES = 16 };
+struct cue { const char *at, *end, *scope; bool pre_only; }; /* scope: where it stops speaking forwards */
+
+static int find_cues(const char *b, const char *e, struct cue *out)
+{
+    static const struct { const char *text; bool pre_only; } cues[] = {
+        {"no", true},      {"denies", true},  {"denied", true}, {"deny", true},   {"without", true},
+        {"never", true},   {"nor", true},     {"none", true},   {"free of", true}, {"not", false},
+        {"negative", false}, {"absent", false}};
+    int n = 0;
+    for (const char *p = b; p < e && n < MAX_CUES; p++) {
+        if (*p == '\'' && p > b && p[-1] == 'n' && p + 1 < e && p[1] == 't') {
+            bool can = p - b >= 3 && !strncmp(p - 3, "can", 3);
+            if (!can) /* "doesn't", "isn't"; not "can't" */
+                out[n++] = (struct cue){p - 1, p + 2, cue_scope_end(p + 2, e), false};
+            continue;
+        }
+        if (!word_start(b, p) || !strchr("ndwfa", *p))
+            continue;
+        for (size_t i = 0; i < sizeof cues / sizeof *cues; i++) {
+            size_t l = starts(p, e, cues[i].text);
+            if (l && p + l < e && isalnum((unsigned char)p[l])) /* a word of its own: not "nothing", "north" */
+                l = 0;
+            if (l) {
+                out[n++] = (struct cue){p, p + l, cue_scope_end(p + l, e), cues[i].pre_only};
+                break;
+            }
+        }
+    }
+    return n;
 }
 
 /* How far after a phrase a two-way cue still speaks of it: at most
@@ -137,8 +138,8 @@ static const char *after_scope_end(const char *at, const char *e)
 }
 
 /* Does a cue of the clause negate the phrase that runs from w to end? A cue
- * before it does (up to its scope end); a two-way cue after it does; a cue in one of its gaps does
- * (a cue in a gap speaks of the phrase: "SIJ block gave no relief"). A plain
+ * before it does (up to its scope end); a two-way cue after it does; a cue
+ * in one of its gaps does (a cue in a gap speaks of the phrase: "SIJ block gave no relief"). A plain
  * phrase that holds a cue itself ("not relieved by rest", "did not fit") says
  * what it means and is not flipped again by the clause ("imaging has not
  * explained it: the MRI did not fit"). */
@@ -151,7 +152,7 @@ static bool negated(const struct cue *cue, int ncue, const char *w, const char *
         if (cue[i].at >= w && cue[i].end <= end)
             return false;
     for (int i = 0; i < ncue; i++) {
-        if (cue[i].end <= w && w < cue_scope_end(cue[i].end, ce))
+        if (cue[i].end <= w && w < cue[i].scope)
             return true;
         if (cue[i].at >= end && !cue[i].pre_only && after_scope_end(end, ce) > cue[i].at &&
             words_between(end, cue[i].at) <= AFTER_REACH)
@@ -228,13 +229,9 @@ static int local_polarity(const char *b, const char *e, const char *w, const cha
 /* Does any of the words occur at a word start in [b, e)? */
 static bool has_word(const char *b, const char *e, const char *const *words, size_t n)
 {
-    for (const char *p = b; p < e; p++) {
-        if (!word_start(b, p))
-            continue;
-        for (size_t i = 0; i < n; i++)
-            if (*p == words[i][0] && starts(p, e, words[i]))
-                return true;
-    }
+    for (const char *p = b; p < e; p++)
+        if (word_start(b, p) && starts_any(p, e, words, n))
+            return true;
     return false;
 }
 
@@ -320,7 +317,6 @@ enum { MAX_GAP = 6, MAX_PARTS = 4 };
  * makes it worse. */
 static const char *const contrast[] = {"better", "relie", "ease", "easing", "help", "improv", "settle", "whereas",
                                       "normal", "unremarkable"};
-
 
 static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e, const char *w,
                               struct span *gap, int *ngap)

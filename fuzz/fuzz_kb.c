@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char *const files[] = {
     "model.tsv", "conditions.tsv", "priors.tsv", "findings.tsv", "composites.tsv", "modifiers.tsv",
     "measurements.tsv", "contradictions.tsv", "redflags.tsv", "profiles/malignancy.tsv",
-    "profiles/piriformis_syndrome.tsv", "findings-neuro.tsv", "note_phrases.tsv",
+    "profiles/piriformis_syndrome.tsv", "findings-neuro.tsv", "note_phrases.tsv", "note_numbers.tsv",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -26,7 +26,10 @@ struct gl_case {
     int ncontra;
     char **warn;     /* accepted but noteworthy: unknown optional fields */
     int nwarn;
-    struct case_mined { int finding, value, phrase; } *mined; /* from the note */
+    struct case_mined {
+        int finding, value, phrase;
+        char text[48]; /* the words read, for a laboratory value ("crp 16.5 mg/dl"); else empty */
+    } *mined; /* from the note */
     int nmined;
     int *expected, nexpected, *acceptable, nacceptable, expected_rf;
 };

@@ -289,20 +289,32 @@ static int mined_at(const gl_case *c, int finding)
  * that it is present overrides an earlier one that it was not: notes deny
  * first and describe what was found later ("no neurological signs ...
  * resisted hip flexion is weak"; "no limp at the time ... he now limps"). */
-static void apply(gl_case *c, int i, int v)
+static void apply_text(gl_case *c, int i, int v, const char *text, size_t len);
+static void apply(gl_case *c, int i, int v) { apply_text(c, i, v, NULL, 0); }
+
+/* apply, keeping the words read when text is given (laboratory values) */
+static void apply_text(gl_case *c, int i, int v, const char *text, size_t len)
 {
     const kb_phrase *ph = &c->kb->phrase[i];
     int f = ph->finding;
+    struct case_mined rec = {f, v, i, ""};
+    if (text) {
+        if (len >= sizeof rec.text) /* cut at a character, not inside a UTF-8 sequence */
+            for (len = sizeof rec.text - 1; len && ((unsigned char)text[len] & 0xC0) == 0x80;)
+                len--;
+        memcpy(rec.text, text, len);
+        rec.text[len] = '\0';
+    }
     if (!c->state[f]) {
         c->state[f] = (signed char)v;
-        c->mined[c->nmined++] = (struct case_mined){f, v, i};
+        c->mined[c->nmined++] = rec;
         return;
     }
     int m = mined_at(c, f);
     if (m >= 0 && ((ph->value > 0 && c->kb->phrase[c->mined[m].phrase].value < 0) ||
                    (v > 0 && c->mined[m].value < 0))) {
         c->state[f] = (signed char)v;
-        c->mined[m] = (struct case_mined){f, v, i};
+        c->mined[m] = rec;
     }
 }
 
@@ -404,6 +416,109 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
     return w + best;
 }
 
+/* Length of the unit u at p (spaces in the text skipped: "x 10^9/l" is
+ * "x10^9/l"), or 0; the unit must end the word. */
+static size_t unit_at(const char *p, const char *e, const char *u)
+{
+    const char *q = p;
+    for (; *u; u++) {
+        while (q < e && *q == ' ' && *u != ' ')
+            q++;
+        if (q >= e || *q != *u)
+            return 0;
+        q++;
+    }
+    return q < e && isalnum((unsigned char)*q) ? 0 : (size_t)(q - p);
+}
+
+/* The number at p ("16.5", "15,000"); sets *end past it. False when p holds
+ * no number or a range ("20-30", "10 to 20"), which is not one value. */
+static bool number_at(const char *p, const char *e, double *v, const char **end)
+{
+    char num[32];
+    size_t k = 0;
+    for (; p < e && k < sizeof num - 1; p++) {
+        if (isdigit((unsigned char)*p) || (*p == '.' && k && p + 1 < e && isdigit((unsigned char)p[1])))
+            num[k++] = *p;
+        else if (*p == ',' && k && p + 3 < e && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
+                 isdigit((unsigned char)p[3]) && (p + 4 >= e || !isdigit((unsigned char)p[4])))
+            continue; /* a thousands separator */
+        else
+            break;
+    }
+    num[k] = '\0';
+    const char *q = p;
+    while (q < e && *q == ' ')
+        q++;
+    if (!k || (q < e && *q == '-' && q + 1 < e && isdigit((unsigned char)q[1])) ||
+        (starts(q, e, "to ") && q + 3 < e && isdigit((unsigned char)q[3])))
+        return false;
+    *v = strtod(num, NULL);
+    *end = p;
+    return true;
+}
+
+/* A laboratory value at w ("crp 16.5 mg/dl", "esr was 54 mm/h", "wbc of
+ * 15,000"): the test's name (kb/note_numbers.tsv), at most three linking
+ * words, a number and perhaps a unit; the measurement's cut-off
+ * (kb/measurements.tsv) decides present or absent. Without a unit the value
+ * is read only when every unit that puts it in the measurement's range gives
+ * the same answer: "crp 16.5" is raised in mg/L and in mg/dL, "crp 3" is
+ * normal in mg/L but raised in mg/dL, so it is not read. */
+static void read_number(gl_case *c, const char *e, const char *w, struct scope sc)
+{
+    static const char *const link[] = {"is", "was", "were", "of", "at", "level", "levels", "value", "rose",
+                                       "to", "raised", "elevated", "increased", "high", "measured", "reached"};
+    const gl_kb *kb = c->kb;
+    for (int i = 0; i < kb->nnumber; i++) {
+        const kb_number *nb = &kb->number[i];
+        const char *p = w + nb->len;
+        if (*w != nb->name[0] || !starts(w, e, nb->name) || (p < e && isalnum((unsigned char)*p)) ||
+            !in_scope(kb, &kb->phrase[nb->phrase], sc))
+            continue;
+        for (int words = 0; p;) {
+            while (p < e && (*p == ' ' || *p == ':' || *p == '=' || *p == '(' || *p == ','))
+                p++;
+            if (p < e && isdigit((unsigned char)*p))
+                break;
+            const char *q = p;
+            while (q < e && isalpha((unsigned char)*q))
+                q++;
+            bool linking = false;
+            for (size_t j = 0; j < sizeof link / sizeof *link; j++)
+                linking |= strlen(link[j]) == (size_t)(q - p) && !strncmp(p, link[j], (size_t)(q - p));
+            p = q > p && ++words <= 3 && linking ? q : NULL;
+        }
+        double v;
+        const char *after;
+        if (!p || !number_at(p, e, &v, &after))
+            continue;
+        int unit = -1;
+        size_t ulen = 0;
+        for (int j = 0; j < nb->nunit; j++) {
+            size_t l = unit_at(after + (after < e && *after == ' '), e, nb->unit[j]);
+            if (l > ulen)
+                ulen = l, unit = j;
+        }
+        const kb_measure *m = &kb->meas[nb->meas];
+        int verdict = 0;
+        for (int j = 0; j < nb->nunit; j++) {
+            double x = v * nb->factor[j];
+            if ((unit >= 0 && j != unit) || x < m->min || x > m->max)
+                continue;
+            int vj = kb_compare(x, m->op, m->cutoff) ? 1 : -1;
+            if (verdict && vj != verdict) {
+                verdict = 0;
+                break;
+            }
+            verdict = vj;
+        }
+        if (verdict) /* reported with the words read: "crp 16.5 mg/dl" */
+            apply_text(c, nb->phrase, verdict, w, (size_t)(after + (ulen && *after == ' ') + ulen - w));
+        return;
+    }
+}
+
 int case_mine_note(gl_case *c)
 {
     const gl_kb *kb = c->kb;
@@ -430,6 +545,8 @@ int case_mine_note(gl_case *c)
         const char *covered = p;
         for (const char *w = p; w < e; w++)
             if (word_start(p, w)) {
+                if (kb->nnumber && w >= covered)
+                    read_number(c, e, w, sc);
                 const char *m = match_at(c, p, e, w, cue, ncue, sc, w >= covered);
                 if (m > covered)
                     covered = m;

@@ -116,6 +116,19 @@ static inline int kb_phrase_key(const kb_phrase *p)
     return p->head >= 4 ? kb_key4(p->text) : p->head >= 2 ? kb_key2(p->text) : kb_key1(p->text);
 }
 
+/* A laboratory value written in a note ("CRP 16.5 mg/dl", "ESR was 54"):
+ * kb/note_numbers.tsv names the test and its units; the measurement's cut-off
+ * (kb/measurements.tsv) decides the finding. `phrase` is a report-only entry
+ * of kb->phrase (past nphrase, never matched) that shows what was read. */
+enum { KB_NUMBER_UNITS = 12 };
+typedef struct kb_number {
+    const char *name;  /* lower case, e.g. "crp" */
+    size_t len;
+    int meas, phrase, nunit;
+    const char *unit[KB_NUMBER_UNITS]; /* lower case, no spaces: "mg/dl" */
+    double factor[KB_NUMBER_UNITS];    /* to the measurement's unit */
+} kb_number;
+
 typedef struct kb_contra {
     bool sex;           /* true: finding a impossible for sex b (0 female, 1 male) */
     int a, b;
@@ -153,6 +166,8 @@ struct gl_kb {
     int nphrase;
     int *phrase_by_key;  /* phrase indices grouped by index key (kb_phrase_key), file order */
     int *phrase_start;   /* KB_PHRASE_KEYS + 1: group k is phrase_by_key[phrase_start[k] .. phrase_start[k+1]) */
+    kb_number *number;  /* laboratory values in notes (kb/note_numbers.tsv) */
+    int nnumber;
     bool *screen;       /* per finding: part of the core consultation (kb/screen.tsv) */
     int max_k;
     double size_prior[8];  /* P(exactly k conditions present), k = 1..max_k */

@@ -1087,6 +1087,88 @@ static bool load_phrases(src *s, gl_kb *kb, gl_error *err)
     return true;
 }
 
+/* "mg/l=1 mg/dl=10": each unit (lower case, no spaces) and its factor to the
+ * measurement's unit. Returns the count, or -1 on a malformed list. */
+static int parse_units(gl_kb *kb, char *list, kb_number *nb)
+{
+    int n = 0;
+    for (char *save = NULL, *tok = strtok_r(list, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+        char *eq = strrchr(tok, '=');
+        double f;
+        if (n == KB_NUMBER_UNITS || !eq || eq == tok || !parse_double(eq + 1, &f) || !(f > 0))
+            return -1;
+        *eq = '\0';
+        for (const char *c = tok; *c; c++)
+            if (*c >= 'A' && *c <= 'Z')
+                return -1;
+        if (!(nb->unit[n] = dup(kb, tok)))
+            return -1;
+        nb->factor[n++] = f;
+    }
+    return n;
+}
+
+/* kb/note_numbers.tsv (optional): laboratory values in notes. Each name
+ * becomes a kb_number and a report-only phrase appended after the indexed
+ * phrases (kb->nphrase is not raised, so the phrase matcher never sees it). */
+static bool load_numbers(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "note_numbers.tsv", "measurement_id\tname\tunits\tsource", false, err))
+        return table_close(&t), !err_pending(err);
+    int cap = 0;
+    for (const char *q = t.cur; q && *q; q = strchr(q, '\n'), q = q ? q + 1 : q)
+        cap += 8; /* at most 8 names per row ({a|b} alternatives, checked below) */
+    kb->number = arena_alloc(kb->A, (size_t)(cap + 1) * sizeof *kb->number);
+    kb_phrase *ph = arena_alloc(kb->A, (size_t)(kb->nphrase + cap + 1) * sizeof *ph);
+    bool ok = kb->number && ph;
+    if (ok && kb->nphrase)
+        memcpy(ph, kb->phrase, (size_t)kb->nphrase * sizeof *ph);
+    int nph = kb->nphrase;
+    char buf[256], units[512];
+    while (ok && table_next(&t, 4, err)) {
+        int m = kb_measure_index(kb, t.f[0]);
+        long count = phrase_count(t.f[1]);
+        kb_number proto = {0};
+        int nunit = -1;
+        const char *src_text = NULL;
+        bool lower = true;
+        for (const char *c = t.f[1]; *c; c++)
+            lower &= !(*c >= 'A' && *c <= 'Z');
+        if (m < 0)
+            ok = kb_fail(&t, err, "measurement_id", "unknown measurement \"%s\"", t.f[0]);
+        else if (!lower || !*t.f[1] || strlen(t.f[1]) >= sizeof buf || strstr(t.f[1], " * ") || count < 1 ||
+                 count > 8)
+            ok = kb_fail(&t, err, "name", "\"%s\" must be lower-case text, at most 8 {a|b} alternatives, no gaps",
+                         t.f[1]);
+        else if (strlen(t.f[2]) >= sizeof units || (strcpy(units, t.f[2]), nunit = parse_units(kb, units, &proto)) < 1)
+            ok = kb_fail(&t, err, "units", "\"%s\" must be 1-12 lower-case unit=factor pairs (factor > 0)", t.f[2]);
+        else
+            ok = get_source(&t, 3, &src_text, kb->A, err);
+        proto.nunit = nunit;
+        for (long k = 0; ok && k < count; k++) {
+            phrase_nth(t.f[1], k, buf);
+            kb_number *nb = &kb->number[kb->nnumber];
+            *nb = proto;
+            nb->meas = m;
+            nb->name = dup(kb, buf);
+            nb->len = strlen(buf);
+            nb->phrase = nph;
+            ph[nph] = (kb_phrase){kb->meas[m].finding, 1, nb->name, nb->len, nb->len};
+            ok = nb->name && nb->len && buf[0] != ' ' && buf[nb->len - 1] != ' ';
+            if (!ok)
+                kb_fail(&t, err, "name", "\"%s\": an empty name or one with outer spaces", buf);
+            else
+                nph++, kb->nnumber++;
+        }
+    }
+    if (ok)
+        kb->phrase = ph; /* kb->nphrase still counts only the indexed phrases */
+    ok = ok && !err_pending(err);
+    table_close(&t);
+    return ok;
+}
+
 static bool load_screen(src *s, gl_kb *kb, gl_error *err)
 {
     table t;
@@ -1201,7 +1283,7 @@ static gl_kb *load(src *s, gl_error *out)
     bool ok = load_model(s, kb, &e) && load_conditions(s, kb, &e) && load_priors(s, kb, &e) &&
               load_findings(s, kb, &e) && resolve_entry(kb, &e) && load_profiles(s, kb, &e) && load_composites(s, kb, &e) && load_correlations(s, kb, &e) &&
               load_modifiers(s, kb, &e) && load_measurements(s, kb, &e) &&
-              load_contradictions(s, kb, &e) && load_phrases(s, kb, &e) && load_screen(s, kb, &e) &&
+              load_contradictions(s, kb, &e) && load_phrases(s, kb, &e) && load_numbers(s, kb, &e) && load_screen(s, kb, &e) &&
               load_redflags(s, kb, &e);
     if (ok && !(kb->find_sorted = arena_alloc(kb->A, (size_t)kb->nfind * sizeof(int)))) {
         err_set(&e, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory");

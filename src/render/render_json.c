@@ -212,7 +212,8 @@ json_t *render_result_object(const gl_result *r)
     for (int i = 0; i < r->nmined; i++)
         json_array_append_new(mined, json_pack("{s:s, s:b, s:s}", "finding", kb->find[r->mined[i].finding].id,
                                                "present", r->mined[i].value > 0, "phrase",
-                                               kb->phrase[r->mined[i].phrase].text));
+                                               r->mined[i].text[0] ? r->mined[i].text
+                                                                   : kb->phrase[r->mined[i].phrase].text));
     json_object_set_new(o, "note_findings", mined);
     return o;
 }

@@ -192,7 +192,8 @@ static void notes(sbuf *b, const gl_result *r)
         sb_puts(b, "Read from the note (check them; entered findings always win):");
         for (int i = 0; i < r->nmined; i++)
             sb_printf(b, "%s %s %s (\"%s\")", i ? "," : "", r->kb->find[r->mined[i].finding].id,
-                      r->mined[i].value > 0 ? "present" : "absent", r->kb->phrase[r->mined[i].phrase].text);
+                      r->mined[i].value > 0 ? "present" : "absent",
+                      r->mined[i].text[0] ? r->mined[i].text : r->kb->phrase[r->mined[i].phrase].text);
         sb_puts(b, "\n");
     }
     for (int i = 0; i < r->ncontra; i++)

@@ -175,3 +175,45 @@ void test_kb_phrases(void)
         }
     }
 }
+
+/* Laboratory values in notes (kb/note_numbers.tsv): a row names a known
+ * measurement and lists lower-case unit=factor pairs; names expand like
+ * phrases and each gets a report-only phrase past the indexed ones. */
+void test_kb_numbers(void);
+void test_kb_numbers(void)
+{
+    static const char head[] = "measurement_id\tname\tunits\tsource\n";
+    char text[512];
+    gl_error err;
+    snprintf(text, sizeof text, "%slab_crp_mg_l\t{crp|c-reactive protein}\tmg/l=1 mg/dl=10\tunit arithmetic\n", head);
+    gl_kb *kb = kb_load_override("note_numbers.tsv", text, strlen(text), &err);
+    CHECK(kb != NULL);
+    if (kb) {
+        CHECK(kb->nnumber == 2);
+        for (int i = 0; i < kb->nnumber; i++) {
+            const kb_number *nb = &kb->number[i];
+            CHECK(nb->nunit == 2 && nb->factor[1] == 10 && !strcmp(nb->unit[1], "mg/dl"));
+            CHECK(nb->phrase >= kb->nphrase && kb->phrase[nb->phrase].finding == kb_find(kb, "lab_crp_elevated"));
+        }
+        gl_kb_free(&kb);
+    }
+    static const char *const bad[][3] = {
+        {"lab_crp_unknown", "crp", "mg/l=1"},         /* no such measurement */
+        {"lab_crp_mg_l", "CRP", "mg/l=1"},            /* upper case name */
+        {"lab_crp_mg_l", "crp", "mg/L=1"},            /* upper case unit */
+        {"lab_crp_mg_l", "crp", "mg/l"},              /* no factor */
+        {"lab_crp_mg_l", "crp", "mg/l=0"},            /* factor must be > 0 */
+        {"lab_crp_mg_l", "crp * level", "mg/l=1"},    /* no gaps */
+        {"lab_crp_mg_l", "", "mg/l=1"},               /* empty name */
+    };
+    static const char *const field[] = {"measurement_id", "name", "units", "units", "units", "name", "name"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(text, sizeof text, "%s%s\t%s\t%s\tdesign choice\n", head, bad[i][0], bad[i][1], bad[i][2]);
+        kb = kb_load_override("note_numbers.tsv", text, strlen(text), &err);
+        CHECK(kb == NULL && err.code == GL_ERR_KB && strstr(err.msg, field[i]));
+        if (kb) {
+            fprintf(stderr, "  accepted number row %zu\n", i);
+            gl_kb_free(&kb);
+        }
+    }
+}

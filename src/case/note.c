@@ -318,6 +318,23 @@ static void apply_text(gl_case *c, int i, int v, const char *text, size_t len)
     }
 }
 
+/* Phrases match at a word start and may end inside a word, so that stems
+ * read every inflection ("aggravat", "limp"). A part that ends in a short
+ * function word must end the word too: "pain on" is not "pain only" or "pain
+ * onset". at: the text just after the part. */
+static bool part_end_ok(const char *part, size_t l, const char *at, const char *e)
+{
+    static const char *const fw[] = {" on", " in", " at", " to", " of", " by", " for", " up", " or", " no"};
+    if (at >= e || !isalnum((unsigned char)*at))
+        return true;
+    for (size_t i = 0; i < sizeof fw / sizeof *fw; i++) {
+        size_t n = strlen(fw[i]);
+        if (l >= n && !strncmp(part + l - n, fw[i], n))
+            return false;
+    }
+    return true;
+}
+
 /* A phrase with gaps: each part after the first must start at a word within
  * MAX_GAP words of the end of the one before, in the same clause. Returns
  * the end of the last part, or NULL; the gaps are kept for the negation
@@ -345,7 +362,7 @@ static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e,
         for (const char *r = q; r < e && words <= MAX_GAP; r++) {
             if (!word_start(b, r))
                 continue;
-            if (*r == *part && (size_t)(e - r) >= l && !strncmp(r, part, l)) { /* up to the next " * " */
+            if (*r == *part && (size_t)(e - r) >= l && !strncmp(r, part, l) && part_end_ok(part, l, r + l, e)) { /* up to the next " * " */
                 hit = r;
                 break;
             }
@@ -392,7 +409,8 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
              * on it is not pain on passive motion */
             if (!plain && (ph->head == ph->len || strncmp(kb->find[ph->finding].id, "ex_weakness_", 12)))
                 continue;
-            if ((size_t)(e - w) < ph->head || strncmp(w, ph->text, ph->head) || !in_scope(kb, ph, sc))
+            if ((size_t)(e - w) < ph->head || strncmp(w, ph->text, ph->head) ||
+                !part_end_ok(ph->text, ph->head, w + ph->head, e) || !in_scope(kb, ph, sc))
                 continue;
             if (ph->head < ph->len) {
                 struct span gap[MAX_PARTS];

@@ -158,6 +158,9 @@ function renderResult(res) {
           el("span", { class: "name" }, d.name, d.must_not_miss ? el("span", { class: "tag" }, "must not miss") : null),
           el("span", { class: "barbox" }, bar), el("span", { class: "p", "data-testid": "p-" + d.condition }, pct(d.probability))),
         el("p", { class: "muted" }, `Prior ${pct(d.prior)} (${d.prior_source.slice(0, 200)}${d.prior_source.length > 200 ? "..." : ""}). ICD-10-CM: ${d.icd10.join(", ") || "-"}.`),
+        d.umbrella ? null : el("p", { class: "muted", "data-testid": "alone-" + d.condition },
+          `On its own: prior ${pct(d.prior)} × likelihood ratios ${d.lr_product.toPrecision(3)} = ${pct(d.probability_alone)}; ` +
+          `the ${pct(d.probability)} above also weighs the other conditions that could explain the findings.`),
         d.evidence.length ? table : el("p", { class: "muted" }, "No entered finding moves this condition.")));
     ol.append(li);
   }

@@ -36,6 +36,21 @@ int infer_explain(const gl_kb *kb, int c, const signed char *ev, const double *w
     return n;
 }
 
+double infer_lr_product(const gl_kb *kb, int c, const signed char *ev, const double *w)
+{
+    double lp = 0;
+    for (int f = 0; f < kb->nfind; f++)
+        if (ev[f])
+            lp += (w ? w[f] : 1.0) * log(infer_lr(kb, c, f, ev[f] > 0));
+    return exp(lp < -700 ? -700 : lp > 700 ? 700 : lp);
+}
+
+double infer_alone(double prior, double lr_product)
+{
+    double odds = prior / (1.0 - prior) * lr_product;
+    return odds / (1.0 + odds);
+}
+
 int infer_weakeners(const gl_kb *kb, int c, const signed char *state, const int *via, infer_item *out,
                     int max)
 {

@@ -45,6 +45,12 @@ typedef struct infer_item {
  * Returns the count written (at most max). */
 int infer_explain(const gl_kb *kb, int c, const signed char *ev, const double *w, infer_item *out, int max);
 
+/* Product of the likelihood ratios of every known finding for c (weights
+ * applied): with the prior odds, what Bayes' rule gives c on its own, before
+ * the conditions compete to explain the findings (infer_alone). */
+double infer_lr_product(const gl_kb *kb, int c, const signed char *ev, const double *w);
+double infer_alone(double prior, double lr_product);
+
 /* Unknown findings whose absence would most lower c (smallest LR if absent). */
 int infer_weakeners(const gl_kb *kb, int c, const signed char *state, const int *via, infer_item *out,
                     int max);

@@ -93,6 +93,11 @@ static json_t *condition_json(const gl_result *r, int c)
         json_object_set_new(o, "parent", json_string(kb->cond[k->parent].id));
     json_object_set_new(o, "must_not_miss", json_boolean(k->must_not_miss));
     json_object_set_new(o, "prior", num(r->prior[c], 4));
+    /* Bayes' rule for this condition alone (prior odds x its likelihood ratios);
+     * "probability" also weighs the other conditions that could explain the findings */
+    double lrp = infer_lr_product(kb, c, r->ev, r->w);
+    json_object_set_new(o, "lr_product", num(lrp, 4));
+    json_object_set_new(o, "probability_alone", num(infer_alone(r->prior[c], lrp), 4));
     json_object_set_new(o, "prior_source", json_string(k->prior_source));
     json_object_set_new(o, "prior_modifiers", modifiers_json(r, c));
     json_object_set_new(o, "icd10", split_codes(k->icd10));

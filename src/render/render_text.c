@@ -150,14 +150,22 @@ static void differential(sbuf *b, const gl_result *r, const style *st)
         pct(b, r->prob[c]);
         sb_puts(b, " ");
         bar(b, r->prob[c]);
-        sb_printf(b, " %sprior %.1f%%%s\n", st->dim, r->prior[c] * 100, st->off);
+        sb_printf(b, " %sprior %.1f%%", st->dim, r->prior[c] * 100);
+        if (!k->has_children) { /* an umbrella's figure sums its sub-types */
+            double lrp = infer_lr_product(kb, c, r->ev, r->w);
+            sb_printf(b, " x LR %.3g = %.0f%% alone", lrp, infer_alone(r->prior[c], lrp) * 100);
+        }
+        sb_printf(b, "%s\n", st->off);
         if (i < 5)
             evidence_lines(b, r, c, st);
         if (k->has_children && r->prob[c] >= 0.05)
             family_note(b, r, c);
     }
     sb_printf(b, "     (* must not miss; LR~ correlated finding counted in part)  cause outside the knowledge base: "
-                 "%.0f%%\n\n", r->other * 100);
+                 "%.0f%%\n", r->other * 100);
+    sb_printf(b, "     (\"alone\": prior x the likelihood ratios of all its known findings, Bayes' rule for that condition on\n"
+                 "      its own; the figure on the left also weighs the other conditions: the findings need a cause, at\n"
+                 "      most %d conditions coexist, and a cause outside the knowledge base is allowed)\n\n", kb->max_k);
 }
 
 static void leading(sbuf *b, const gl_result *r, const style *st)

@@ -2,6 +2,7 @@
  * the right condition for the right reasons, red flags override, the JSON
  * follows the result contract. Runs from the repo root. */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -212,6 +213,36 @@ static void typical_negatives(const gl_kb *kb)
     json_decref(no);
 }
 
+/* The "alone" figure a clinician can recompute by hand: prior odds times the
+ * product of the shown likelihood ratios. With one finding the product is
+ * that finding's LR; with none it is 1 and "alone" is the prior. */
+static double field(json_t *res, const char *condition, const char *key)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(res, "differential"), i, d)
+        if (!strcmp(json_string_value(json_object_get(d, "condition")), condition))
+            return json_real_value(json_object_get(d, key));
+    return -1;
+}
+
+static void alone_arithmetic(const gl_kb *kb)
+{
+    json_t *one = result_json(kb, "\"sx_pain_below_knee\": true");
+    json_t *none = result_json(kb, "");
+    CHECK(one && none);
+    if (one && none) {
+        const char *c = "lumbosacral_radiculopathy";
+        double lr = evidence_lr(one, c, "sx_pain_below_knee"), prior = field(one, c, "prior");
+        CHECK(lr > 1 && fabs(field(one, c, "lr_product") - lr) < 1e-3);
+        double odds = prior / (1 - prior) * lr;
+        CHECK(fabs(field(one, c, "probability_alone") - odds / (1 + odds)) < 1e-3);
+        CHECK(field(none, c, "lr_product") == 1 && fabs(field(none, c, "probability_alone") - field(none, c, "prior")) < 1e-4);
+    }
+    json_decref(one);
+    json_decref(none);
+}
+
 void test_assess(void)
 {
     gl_error err;
@@ -224,5 +255,6 @@ void test_assess(void)
     red_flag_overrides(kb);
     empty_case(kb);
     typical_negatives(kb);
+    alone_arithmetic(kb);
     gl_kb_free(&kb);
 }

@@ -53,6 +53,8 @@ try {
   await page.click("#differential li summary");
   const ev = await page.textContent("#differential li .evidence");
   check(ev.includes("ex_weakness_ehl") && ev.includes("kb/profiles/"), "evidence table with source rows");
+  const alone = await page.textContent("[data-testid=alone-lumbosacral_radiculopathy]");
+  check(/On its own: prior \d+%.*likelihood ratios [\d.e+]+ = \d+(\.\d)?%/.test(alone), "Bayes arithmetic for the condition alone shown: " + alone);
 
   // a measurement goes into the case
   await page.click("details[data-group=measurements] > summary");

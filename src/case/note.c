@@ -324,7 +324,7 @@ static void apply_text(gl_case *c, int i, int v, const char *text, size_t len)
  * onset". at: the text just after the part. */
 static bool part_end_ok(const char *part, size_t l, const char *at, const char *e)
 {
-    static const char *const fw[] = {" on", " in", " at", " to", " of", " by", " for", " up", " or", " no"};
+    static const char *const fw[] = {" on", " in", " at", " to", " of", " by", " for", " up", " or", " no", " with", " from", " the"};
     if (at >= e || !isalnum((unsigned char)*at))
         return true;
     for (size_t i = 0; i < sizeof fw / sizeof *fw; i++) {

@@ -141,11 +141,23 @@ static void differential(sbuf *b, const gl_result *r, const style *st)
         int c = r->order[i];
         const kb_condition *k = &kb->cond[c];
         sb_printf(b, "%3d  %s", i + 1, i == 0 ? st->bold : "");
-        /* the table shows the name up to its parenthesis; the JSON keeps it whole */
-        const char *paren = strstr(k->name, " (");
-        int len = paren ? (int)(paren - k->name) : (int)strlen(k->name);
+        /* the table shows the name without its parentheses ("Sacral stress
+         * fracture", "Subspine impingement"); the JSON keeps it whole */
+        char shortname[128];
+        size_t len = 0;
+        for (const char *q = k->name; *q && len < sizeof shortname - 1; q++) {
+            if (q[0] == ' ' && q[1] == '(') {
+                const char *close = strchr(q, ')');
+                if (close) {
+                    q = close;
+                    continue;
+                }
+            }
+            shortname[len++] = *q;
+        }
+        shortname[len] = '\0';
         char name[64];
-        snprintf(name, sizeof name, "%.*s%s", len > 44 ? 44 : len, k->name, k->must_not_miss ? " *" : "");
+        snprintf(name, sizeof name, "%.*s%s", len > 44 ? 44 : (int)len, shortname, k->must_not_miss ? " *" : "");
         sb_printf(b, "%-46s%s ", name, st->off);
         pct(b, r->prob[c]);
         sb_puts(b, " ");

@@ -85,6 +85,21 @@ tail -3 "$tmp/eval2" | head -1
 "$G" eval --min-top1 "$MIN_CASEREPORT_TOP1" --min-top3 "$MIN_CASEREPORT_TOP3" --min-red-flag-sensitivity "$MIN_RF_SENS" \
   tests/casereports >"$tmp/eval3" 2>&1 && ok || { bad "case-report accuracy below thresholds"; tail -5 "$tmp/eval3"; }
 tail -4 "$tmp/eval3" | head -2
+# the same published cases with their coded findings removed: only age, sex, side, duration and the
+# note are left, as when a clinician pastes a letter. Every red flag must still fire from the note.
+mkdir -p "$tmp/noteonly"
+python3 - "$tmp/noteonly" tests/vignettes tests/casereports <<'PY'
+import glob, json, os, sys
+for d in sys.argv[2:]:
+    for f in glob.glob(d + "/*.json"):
+        o = json.load(open(f))
+        o["findings"] = {}
+        o.pop("measurements", None)
+        json.dump(o, open(os.path.join(sys.argv[1], os.path.basename(d) + "_" + os.path.basename(f)), "w"))
+PY
+"$G" eval --min-top1 "$MIN_NOTEONLY_TOP1" --min-top3 "$MIN_NOTEONLY_TOP3" --min-red-flag-sensitivity "$MIN_RF_SENS" \
+  "$tmp/noteonly" >"$tmp/eval4" 2>&1 && ok || { bad "note-only accuracy below thresholds"; tail -5 "$tmp/eval4"; }
+tail -3 "$tmp/eval4" | head -1
 
 # 7. batch mode: one result per line, bad lines reported by number and skipped
 { for f in tests/vignettes/*.json; do tr -d '\n' <"$f"; echo; done

@@ -324,7 +324,8 @@ static void apply_text(gl_case *c, int i, int v, const char *text, size_t len)
  * onset". at: the text just after the part. */
 static bool part_end_ok(const char *part, size_t l, const char *at, const char *e)
 {
-    static const char *const fw[] = {" on", " in", " at", " to", " of", " by", " for", " up", " or", " no", " with", " from", " the"};
+    static const char *const fw[] = {" on", " in", " at", " to", " of", " by", " for",
+                                     " up", " or", " no", " with", " from", " the"};
     if (at >= e || !isalnum((unsigned char)*at))
         return true;
     for (size_t i = 0; i < sizeof fw / sizeof *fw; i++) {
@@ -362,7 +363,8 @@ static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e,
         for (const char *r = q; r < e && words <= MAX_GAP; r++) {
             if (!word_start(b, r))
                 continue;
-            if (*r == *part && (size_t)(e - r) >= l && !strncmp(r, part, l) && part_end_ok(part, l, r + l, e)) { /* up to the next " * " */
+            /* the part runs up to the next " * " */
+            if (*r == *part && (size_t)(e - r) >= l && !strncmp(r, part, l) && part_end_ok(part, l, r + l, e)) {
                 hit = r;
                 break;
             }

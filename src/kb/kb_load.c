@@ -1283,7 +1283,8 @@ static gl_kb *load(src *s, gl_error *out)
     bool ok = load_model(s, kb, &e) && load_conditions(s, kb, &e) && load_priors(s, kb, &e) &&
               load_findings(s, kb, &e) && resolve_entry(kb, &e) && load_profiles(s, kb, &e) && load_composites(s, kb, &e) && load_correlations(s, kb, &e) &&
               load_modifiers(s, kb, &e) && load_measurements(s, kb, &e) &&
-              load_contradictions(s, kb, &e) && load_phrases(s, kb, &e) && load_numbers(s, kb, &e) && load_screen(s, kb, &e) &&
+              load_contradictions(s, kb, &e) && load_phrases(s, kb, &e) &&
+              load_numbers(s, kb, &e) && load_screen(s, kb, &e) &&
               load_redflags(s, kb, &e);
     if (ok && !(kb->find_sorted = arena_alloc(kb->A, (size_t)kb->nfind * sizeof(int)))) {
         err_set(&e, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory");

@@ -175,9 +175,11 @@ static void differential(sbuf *b, const gl_result *r, const style *st)
     }
     sb_printf(b, "     (* must not miss; LR~ correlated finding counted in part)  cause outside the knowledge base: "
                  "%.0f%%\n", r->other * 100);
-    sb_printf(b, "     (\"alone\": prior x the likelihood ratios of all its known findings, Bayes' rule for that condition on\n"
-                 "      its own; the figure on the left also weighs the other conditions: the findings need a cause, at\n"
-                 "      most %d conditions coexist, and a cause outside the knowledge base is allowed)\n\n", kb->max_k);
+    sb_printf(b, "     (\"alone\": prior x the likelihood ratios of all its known findings, Bayes' rule for that\n"
+                 "      condition on its own; the figure on the left also weighs the other conditions: the\n"
+                 "      findings need a cause, at most %d conditions coexist, and a cause outside the knowledge\n"
+                 "      base is allowed)\n\n",
+              kb->max_k);
 }
 
 static void leading(sbuf *b, const gl_result *r, const style *st)

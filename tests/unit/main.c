@@ -20,7 +20,8 @@ void test_next(void); /* test_next.c */
 void test_note(void); /* test_note.c */
 
 static const test_case groups[] = {
-    {"util", test_util}, {"kb", test_kb}, {"phrases", test_kb_phrases}, {"numbers", test_kb_numbers}, {"case", test_case_parse}, {"infer", test_infer}, {"assess", test_assess},
+    {"util", test_util}, {"kb", test_kb}, {"phrases", test_kb_phrases},
+    {"numbers", test_kb_numbers}, {"case", test_case_parse}, {"infer", test_infer}, {"assess", test_assess},
     {"store", test_store},
     {"localize", test_localize},
     {"plan", test_plan},

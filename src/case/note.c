@@ -349,10 +349,11 @@ static const char *const contrast[] = {"better", "relie", "ease", "easing", "hel
                                       "normal", "unremarkable"};
 
 static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e, const char *w,
-                              struct span *gap, int *ngap)
+                              struct span *gap, int *ngap, size_t *fail)
 {
     const char *q = w + ph->head, *part = ph->text + ph->head;
     *ngap = 0;
+    *fail = 0;
     while (*part) {
         part += 3; /* " * " */
         size_t l = strcspn(part, "*");
@@ -369,11 +370,13 @@ static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e,
                 break;
             }
             if (starts_any(r, e, contrast, sizeof contrast / sizeof *contrast))
-                return NULL;
+                break;
             words += isalnum((unsigned char)*r) != 0;
         }
-        if (!hit || *ngap == MAX_PARTS)
+        if (!hit || *ngap == MAX_PARTS) {
+            *fail = (size_t)(part + l - ph->text); /* the text up to this part decided it */
             return NULL;
+        }
         gap[(*ngap)++] = (struct span){q, hit};
         q = hit + l;
         part += l;
@@ -402,6 +405,10 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             if (keys[q] == keys[j])
                 keys[j--] = keys[--nkey];
     size_t best = 0;
+    /* the phrases of one {a|b} row lie together and share their first parts:
+     * once "pain * only with" is not found, no "pain * only with * ..." is */
+    const char *failed = NULL;
+    size_t nfailed = 0;
     for (int j = 0; j < nkey; j++)
         for (int k = kb->phrase_start[keys[j]]; k < kb->phrase_start[keys[j] + 1]; k++) {
             int i = kb->phrase_by_key[k];
@@ -415,9 +422,15 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
                 !part_end_ok(ph->text, ph->head, w + ph->head, e) || !in_scope(kb, ph, sc))
                 continue;
             if (ph->head < ph->len) {
+                if (nfailed && ph->len >= nfailed && !strncmp(ph->text, failed, nfailed) &&
+                    (ph->text[nfailed] == '\0' || ph->text[nfailed] == ' '))
+                    continue;
                 struct span gap[MAX_PARTS];
                 int ngap;
-                const char *end = match_gaps(ph, b, e, w, gap, &ngap);
+                size_t fail;
+                const char *end = match_gaps(ph, b, e, w, gap, &ngap, &fail);
+                if (!end && fail)
+                    failed = ph->text, nfailed = fail;
                 if (end)
                     apply(c, i, negated(cue, ncue, w, end, gap, ngap, e) ? -ph->value : ph->value);
             } else if (plain && ph->len > best)

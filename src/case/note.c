@@ -289,10 +289,6 @@ static int mined_at(const gl_case *c, int finding)
  * that it is present overrides an earlier one that it was not: notes deny
  * first and describe what was found later ("no neurological signs ...
  * resisted hip flexion is weak"; "no limp at the time ... he now limps"). */
-static void apply_text(gl_case *c, int i, int v, const char *text, size_t len);
-static void apply(gl_case *c, int i, int v) { apply_text(c, i, v, NULL, 0); }
-
-/* apply, keeping the words read when text is given (laboratory values) */
 static void apply_text(gl_case *c, int i, int v, const char *text, size_t len)
 {
     const kb_phrase *ph = &c->kb->phrase[i];
@@ -317,6 +313,9 @@ static void apply_text(gl_case *c, int i, int v, const char *text, size_t len)
         c->mined[m] = rec;
     }
 }
+
+/* A phrase's reading; apply_text also keeps the words read (laboratory values). */
+static void apply(gl_case *c, int i, int v) { apply_text(c, i, v, NULL, 0); }
 
 /* Phrases match at a word start and may end inside a word, so that stems
  * read every inflection ("aggravat", "limp"). A part that ends in a short

@@ -1116,9 +1116,7 @@ static bool load_numbers(src *s, gl_kb *kb, gl_error *err)
     table t;
     if (!table_open(s, &t, "note_numbers.tsv", "measurement_id\tname\tunits\tsource", false, err))
         return table_close(&t), !err_pending(err);
-    int cap = 0;
-    for (const char *q = t.cur; q && *q; q = strchr(q, '\n'), q = q ? q + 1 : q)
-        cap += 8; /* at most 8 names per row ({a|b} alternatives, checked below) */
+    int cap = 8 * count_lines(t.cur); /* at most 8 names per row ({a|b} alternatives, checked below) */
     kb->number = arena_alloc(kb->A, (size_t)(cap + 1) * sizeof *kb->number);
     kb_phrase *ph = arena_alloc(kb->A, (size_t)(kb->nphrase + cap + 1) * sizeof *ph);
     bool ok = kb->number && ph;

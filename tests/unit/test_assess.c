@@ -174,15 +174,18 @@ static json_t *result_json(const gl_kb *kb, const char *findings)
     return o;
 }
 
-static double probability(json_t *res, const char *condition)
+/* A number of `condition`'s differential entry, or -1 when absent. */
+static double field(json_t *res, const char *condition, const char *key)
 {
     size_t i;
     json_t *d;
     json_array_foreach(json_object_get(res, "differential"), i, d)
         if (!strcmp(json_string_value(json_object_get(d, "condition")), condition))
-            return json_real_value(json_object_get(d, "probability"));
+            return json_real_value(json_object_get(d, key));
     return -1;
 }
+
+static double probability(json_t *res, const char *condition) { return field(res, condition, "probability"); }
 
 /* A typical negative counts: groin pain (profile 0.07 against a base rate of
  * 0.15) lowers radiculopathy and is shown with its LR. The presenting
@@ -216,16 +219,6 @@ static void typical_negatives(const gl_kb *kb)
 /* The "alone" figure a clinician can recompute by hand: prior odds times the
  * product of the shown likelihood ratios. With one finding the product is
  * that finding's LR; with none it is 1 and "alone" is the prior. */
-static double field(json_t *res, const char *condition, const char *key)
-{
-    size_t i;
-    json_t *d;
-    json_array_foreach(json_object_get(res, "differential"), i, d)
-        if (!strcmp(json_string_value(json_object_get(d, "condition")), condition))
-            return json_real_value(json_object_get(d, key));
-    return -1;
-}
-
 static void alone_arithmetic(const gl_kb *kb)
 {
     json_t *one = result_json(kb, "\"sx_pain_below_knee\": true");

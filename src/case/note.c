@@ -142,15 +142,22 @@ static const char *after_scope_end(const char *at, const char *e)
  * in one of its gaps does (a cue in a gap speaks of the phrase: "SIJ block gave no relief"). A plain
  * phrase that holds a cue itself ("not relieved by rest", "did not fit") says
  * what it means and is not flipped again by the clause ("imaging has not
- * explained it: the MRI did not fit"). */
+ * explained it: the MRI did not fit"), unless a cue stands right before it
+ * ("does not walk without pain"). */
 struct span { const char *at, *end; };
 
 static bool negated(const struct cue *cue, int ncue, const char *w, const char *end, const struct span *gap,
                     int ngap, const char *ce)
 {
     for (int i = 0; !ngap && i < ncue; i++)
-        if (cue[i].at >= w && cue[i].end <= end)
+        if (cue[i].at >= w && cue[i].end <= end) {
+            /* ... unless a cue stands right before it: "does not walk
+             * without pain" is a double negation, walking hurts */
+            for (int j = 0; j < ncue; j++)
+                if (cue[j].end <= w && words_between(cue[j].end, w) == 0)
+                    return true;
             return false;
+        }
     for (int i = 0; i < ncue; i++) {
         if (cue[i].end <= w && w < cue[i].scope)
             return true;
@@ -475,6 +482,8 @@ static bool number_at(const char *p, const char *e, double *v, const char **end)
         else if (*p == ',' && k && p + 3 < e && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
                  isdigit((unsigned char)p[3]) && (p + 4 >= e || !isdigit((unsigned char)p[4])))
             continue; /* a thousands separator */
+        else if (*p == ',' && k && !memchr(num, '.', k) && p + 1 < e && isdigit((unsigned char)p[1]))
+            num[k++] = '.'; /* one or two digits after it: a decimal comma ("CRP 12,5 mg/l") */
         else
             break;
     }
@@ -496,7 +505,43 @@ static bool number_at(const char *p, const char *e, double *v, const char **end)
  * (kb/measurements.tsv) decides present or absent. Without a unit the value
  * is read only when every unit that puts it in the measurement's range gives
  * the same answer: "crp 16.5" is raised in mg/L and in mg/dL, "crp 3" is
- * normal in mg/L but raised in mg/dL, so it is not read. */
+ * normal in mg/L but raised in mg/dL, so it is not read. A bound ("crp <5
+ * mg/l", "esr above 100") is read when every value it allows gives the same
+ * answer: "crp <5 mg/l" is normal, "crp <10 mg/l" says nothing. */
+
+/* A bound before the number: -1 the value is below it, +1 above it, 0 none;
+ * *strict when the number itself is excluded. */
+static int bound_at(const char *p, const char *e, bool *strict, size_t *len)
+{
+    static const struct { const char *text; int bound; bool strict; } bounds[] = {
+        {"<=", -1, false}, {"\xe2\x89\xa4", -1, false}, {"<", -1, true}, {"less than", -1, true}, {"below", -1, true},
+        {"under", -1, true}, {">=", 1, false}, {"\xe2\x89\xa5", 1, false}, {">", 1, true}, {"greater than", 1, true},
+        {"more than", 1, true}, {"above", 1, true}, {"over", 1, true}, {"exceeding", 1, true}};
+    for (size_t i = 0; i < sizeof bounds / sizeof *bounds; i++)
+        if ((*len = starts(p, e, bounds[i].text)) &&
+            (!isalpha((unsigned char)bounds[i].text[0]) || p + *len >= e || !isalnum((unsigned char)p[*len]))) {
+            *strict = bounds[i].strict;
+            return bounds[i].bound;
+        }
+    return 0;
+}
+
+/* The finding a value x gives under measurement m: 1 present, -1 absent, 0
+ * when a bound (below or above x, strict or not) allows values on both
+ * sides of the cut-off. */
+static int verdict_at(double x, int bound, bool strict, const kb_measure *m)
+{
+    if (!bound)
+        return kb_compare(x, m->op, m->cutoff) ? 1 : -1;
+    double c = m->cutoff;
+    bool up = m->op == OP_GT || m->op == OP_GE; /* present above the cut-off */
+    /* is the allowed value nearest the cut-off (x, or just inside x) present? */
+    bool edge = !strict ? kb_compare(x, m->op, c) : bound < 0 ? (up ? x > c : x <= c) : (up ? x >= c : x < c);
+    if (bound < 0) /* values below x */
+        return up ? (edge ? 0 : -1) : (edge ? 1 : 0);
+    return up ? (edge ? 1 : 0) : (edge ? 0 : -1);
+}
+
 static void read_number(gl_case *c, const char *e, const char *w, struct scope sc)
 {
     static const char *const link[] = {"is", "was", "were", "of", "at", "level", "levels", "value", "rose",
@@ -508,11 +553,18 @@ static void read_number(gl_case *c, const char *e, const char *w, struct scope s
         if (*w != nb->name[0] || !starts(w, e, nb->name) || (p < e && isalnum((unsigned char)*p)) ||
             !in_scope(kb, &kb->phrase[nb->phrase], sc))
             continue;
+        int bound = 0;
+        bool strict = false;
         for (int words = 0; p;) {
             while (p < e && (*p == ' ' || *p == ':' || *p == '=' || *p == '(' || *p == ','))
                 p++;
             if (p < e && isdigit((unsigned char)*p))
                 break;
+            size_t bl;
+            if (!bound && (bound = bound_at(p, e, &strict, &bl))) {
+                p += bl;
+                continue;
+            }
             const char *q = p;
             while (q < e && isalpha((unsigned char)*q))
                 q++;
@@ -538,8 +590,8 @@ static void read_number(gl_case *c, const char *e, const char *w, struct scope s
             double x = v * nb->factor[j];
             if ((unit >= 0 && j != unit) || x < m->min || x > m->max)
                 continue;
-            int vj = kb_compare(x, m->op, m->cutoff) ? 1 : -1;
-            if (verdict && vj != verdict) {
+            int vj = verdict_at(x, bound, strict, m);
+            if (!vj || (verdict && vj != verdict)) {
                 verdict = 0;
                 break;
             }

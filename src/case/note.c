@@ -390,6 +390,42 @@ static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e,
     return q;
 }
 
+/* The nodes of the phrase trie on the path of word start w that hold
+ * phrases whose first part ends well there (part_end_ok), in the order the
+ * phrases are tried: first parts of four bytes or more, then of two or three,
+ * then of one, each group in file order (the order of the rows that share a
+ * first part matters: see match_at). Returns their number. */
+struct hit_node { int node; size_t head; };
+
+static int path_nodes(const gl_kb *kb, const char *e, const char *w, struct hit_node *out)
+{
+    const kb_trie *t = &kb->trie;
+    int n = 0;
+    for (int node = 0, d = 0; w + d < e && d < KB_HEAD_MAX;) {
+        node = kb_trie_next(t, node, (unsigned char)w[d++]);
+        if (node < 0)
+            break;
+        if (t->phrase_start[node] < t->phrase_start[node + 1] && part_end_ok(w, (size_t)d, w + d, e))
+            out[n++] = (struct hit_node){node, (size_t)d};
+    }
+    return n;
+}
+
+/* The next phrase of the nodes in [lo, hi) of hit, in file order (a merge:
+ * cur[j] is how far node j's list has been taken); -1 when none is left. */
+static int next_phrase(const kb_trie *t, const struct hit_node *hit, int *cur, int lo, int hi)
+{
+    int best = -1, at = -1;
+    for (int j = lo; j < hi; j++) {
+        int k = t->phrase_start[hit[j].node] + cur[j];
+        if (k < t->phrase_start[hit[j].node + 1] && (best < 0 || t->phrase[k] < best))
+            best = t->phrase[k], at = j;
+    }
+    if (at >= 0)
+        cur[at]++;
+    return best;
+}
+
 /* The phrases that match at word start w. Of the plain phrases (only when
  * plain: w is not covered by an earlier match) the longest win, and the words
  * they cover are not read again ("crossed SLR" is not also an "SLR"); phrases
@@ -399,33 +435,33 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
                             int ncue, struct scope sc, bool plain)
 {
     const gl_kb *kb = c->kb;
-    /* the buckets a phrase starting at w can be filed under (kb_phrase_key) */
-    int keys[3], nkey = 0;
-    if (e - w >= 4)
-        keys[nkey++] = kb_key4(w);
-    if (e - w >= 2)
-        keys[nkey++] = kb_key2(w);
-    keys[nkey++] = kb_key1(w);
-    for (int j = 1; j < nkey; j++) /* a bucket shared by two keys is read once */
-        for (int q = 0; q < j; q++)
-            if (keys[q] == keys[j])
-                keys[j--] = keys[--nkey];
+    const kb_trie *t = &kb->trie;
+    struct hit_node hit[KB_HEAD_MAX];
+    int cur[KB_HEAD_MAX];
+    int nhit = path_nodes(kb, e, w, hit);
+    memset(cur, 0, (size_t)nhit * sizeof *cur); /* not all 200: this runs at every word */
+    /* hit runs from short first parts to long: one byte, then two or three,
+     * then four or more; the groups are tried from the last */
+    int n1 = 0, n3 = 0;
+    while (n1 < nhit && hit[n1].head < 2)
+        n1++;
+    for (n3 = n1; n3 < nhit && hit[n3].head < 4;)
+        n3++;
+    const int lo[3] = {n3, n1, 0}, hi[3] = {nhit, n3, n1};
     size_t best = 0;
     /* the phrases of one {a|b} row lie together and share their first parts:
      * once "pain * only with" is not found, no "pain * only with * ..." is */
     const char *failed = NULL;
     size_t nfailed = 0;
-    for (int j = 0; j < nkey; j++)
-        for (int k = kb->phrase_start[keys[j]]; k < kb->phrase_start[keys[j] + 1]; k++) {
-            int i = kb->phrase_by_key[k];
+    for (int g = 0; g < 3; g++)
+        for (int i; (i = next_phrase(t, hit, cur, lo[g], hi[g])) >= 0;) {
             const kb_phrase *ph = &kb->phrase[i];
             /* inside a plain match only a strength grade is read: a resisted
              * test grades the muscle ("resisted hip flexion is weak"), but pain
              * on it is not pain on passive motion */
             if (!plain && (ph->head == ph->len || strncmp(kb->find[ph->finding].id, "ex_weakness_", 12)))
                 continue;
-            if ((size_t)(e - w) < ph->head || strncmp(w, ph->text, ph->head) ||
-                !part_end_ok(ph->text, ph->head, w + ph->head, e) || !in_scope(kb, ph, sc))
+            if (!in_scope(kb, ph, sc))
                 continue;
             if (ph->head < ph->len) {
                 if (nfailed && ph->len >= nfailed && !strncmp(ph->text, failed, nfailed) &&
@@ -442,16 +478,21 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             } else if (plain && ph->len > best)
                 best = ph->len;
         }
-    for (int j = 0; best && j < nkey; j++)
-        for (int k = kb->phrase_start[keys[j]]; k < kb->phrase_start[keys[j] + 1]; k++) {
-            int i = kb->phrase_by_key[k];
+    /* the longest plain phrases: all of them end at the deepest node that
+     * holds a plain phrase of that length */
+    for (int j = 0; best && j < nhit; j++) {
+        if (hit[j].head != best)
+            continue;
+        for (int k = t->phrase_start[hit[j].node]; k < t->phrase_start[hit[j].node + 1]; k++) {
+            int i = t->phrase[k];
             const kb_phrase *ph = &kb->phrase[i];
-            if (ph->len != best || ph->head != ph->len || strncmp(w, ph->text, best) || !in_scope(kb, ph, sc))
+            if (ph->head != ph->len || !in_scope(kb, ph, sc))
                 continue;
             int local = ph->value > 0 ? local_polarity(b, e, w, w + best) : 0;
             int v = local ? local : negated(cue, ncue, w, w + best, NULL, 0, e) ? -ph->value : ph->value;
             apply(c, i, v);
         }
+    }
     return w + best;
 }
 

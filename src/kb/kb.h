@@ -96,24 +96,31 @@ typedef struct kb_phrase {
 } kb_phrase;
 
 
-/* The miner's index: a phrase is filed under a hash of its first four bytes,
- * or of its first two (or one) when its first part is shorter, so a word start
- * tries only the few phrases that can match (collisions only cost a compare). */
-enum { KB_PHRASE_KEYS = 1 << 16 };
-static inline int kb_key4(const char *t)
+/* The miner's index: a trie over the phrases' first parts (the text before
+ * any " * "). A word start walks it one byte at a time and meets only the
+ * phrases whose first part stands there; each node lists them in file order.
+ * Node 0 is the root, whose 256 edges are a table; the others keep a short
+ * run of edges sorted by byte. */
+enum { KB_HEAD_MAX = 200 }; /* longest first part (bytes) the loader accepts */
+typedef struct kb_trie {
+    int nnode;
+    int root[256];            /* child of the root by byte, or -1 */
+    int *edge_start;          /* nnode + 1: node n's edges are [edge_start[n], edge_start[n + 1]) */
+    unsigned char *edge_byte; /* sorted within a node */
+    int *edge_to;
+    int *phrase_start;        /* nnode + 1: node n's phrases are phrase[phrase_start[n] .. [n + 1]) */
+    int *phrase;              /* indices into kb->phrase, grouped by node, file order */
+} kb_trie;
+
+/* The child of node n along byte c, or -1. */
+static inline int kb_trie_next(const kb_trie *t, int n, unsigned char c)
 {
-    unsigned h = (unsigned char)t[0] | (unsigned char)t[1] << 8 | (unsigned)(unsigned char)t[2] << 16 |
-                 (unsigned)(unsigned char)t[3] << 24;
-    return (int)((h * 2654435761u) >> 16);
-}
-static inline int kb_key2(const char *t)
-{
-    return (int)((((unsigned char)t[0] << 8 | (unsigned char)t[1]) * 40503u + 7u) & 0xffffu);
-}
-static inline int kb_key1(const char *t) { return (int)(((unsigned char)t[0] * 2246822519u) >> 16); }
-static inline int kb_phrase_key(const kb_phrase *p)
-{
-    return p->head >= 4 ? kb_key4(p->text) : p->head >= 2 ? kb_key2(p->text) : kb_key1(p->text);
+    if (!n)
+        return t->root[c];
+    for (int k = t->edge_start[n]; k < t->edge_start[n + 1] && t->edge_byte[k] <= c; k++)
+        if (t->edge_byte[k] == c)
+            return t->edge_to[k];
+    return -1;
 }
 
 /* A laboratory value written in a note ("CRP 16.5 mg/dl", "ESR was 54"):
@@ -164,8 +171,7 @@ struct gl_kb {
     int ncontra;
     kb_phrase *phrase;  /* note mining (kb/note_phrases.tsv) */
     int nphrase;
-    int *phrase_by_key;  /* phrase indices grouped by index key (kb_phrase_key), file order */
-    int *phrase_start;   /* KB_PHRASE_KEYS + 1: group k is phrase_by_key[phrase_start[k] .. phrase_start[k+1]) */
+    kb_trie trie;        /* the phrases by first part, for the miner */
     kb_number *number;  /* laboratory values in notes (kb/note_numbers.tsv) */
     int nnumber;
     bool *screen;       /* per finding: part of the core consultation (kb/screen.tsv) */

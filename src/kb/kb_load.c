@@ -1007,6 +1007,122 @@ static kb_phrase *phrase_push(kb_phrase **list, int *n, int *cap)
     return &(*list)[(*n)++];
 }
 
+/* The trie while it is built: nodes in creation order, children as linked
+ * lists (first child, next sibling). */
+typedef struct {
+    int *child, *sibling, n, cap;
+    unsigned char *byte;
+} trie_build;
+
+static int trie_add_node(trie_build *b, unsigned char c)
+{
+    if (b->n == b->cap) {
+        int cap = b->cap ? 2 * b->cap : 4096;
+        int *child = realloc(b->child, (size_t)cap * sizeof *child);
+        if (child)
+            b->child = child;
+        int *sibling = realloc(b->sibling, (size_t)cap * sizeof *sibling);
+        if (sibling)
+            b->sibling = sibling;
+        unsigned char *byte = realloc(b->byte, (size_t)cap);
+        if (byte)
+            b->byte = byte;
+        if (!child || !sibling || !byte)
+            return -1;
+        b->cap = cap;
+    }
+    b->child[b->n] = b->sibling[b->n] = -1;
+    b->byte[b->n] = c;
+    return b->n++;
+}
+
+/* The node of the first part of phrase p, added as needed; -1 out of memory. */
+static int trie_insert(trie_build *b, const kb_phrase *p)
+{
+    int node = 0;
+    for (size_t i = 0; i < p->head && node >= 0; i++) {
+        unsigned char c = (unsigned char)p->text[i];
+        int k = b->child[node], last = -1;
+        while (k >= 0 && b->byte[k] != c)
+            last = k, k = b->sibling[k];
+        if (k < 0) {
+            k = trie_add_node(b, c);
+            if (k >= 0 && last >= 0)
+                b->sibling[last] = k;
+            else if (k >= 0)
+                b->child[node] = k;
+        }
+        node = k;
+    }
+    return node;
+}
+
+static int cmp_byte_node(const void *a, const void *b)
+{
+    return (int)((const unsigned *)a)[0] - (int)((const unsigned *)b)[0];
+}
+
+/* Build kb->trie over the phrases' first parts (kb_trie in kb.h): the nodes
+ * with their edges sorted by byte, and each node's phrases in file order (a
+ * counting sort by node). */
+static bool index_phrases(gl_kb *kb, gl_error *err)
+{
+    trie_build b = {0};
+    int *at = malloc(((size_t)kb->nphrase + 1) * sizeof *at);
+    bool ok = at && trie_add_node(&b, 0) == 0;
+    for (int i = 0; ok && i < kb->nphrase; i++)
+        ok = (at[i] = trie_insert(&b, &kb->phrase[i])) >= 0;
+    kb_trie *t = &kb->trie;
+    int nn = b.n;
+    if (ok) {
+        t->nnode = nn;
+        t->edge_start = arena_alloc(kb->A, ((size_t)nn + 1) * sizeof(int));
+        t->edge_byte = arena_alloc(kb->A, (size_t)nn + 1);
+        t->edge_to = arena_alloc(kb->A, ((size_t)nn + 1) * sizeof(int));
+        t->phrase_start = arena_alloc(kb->A, ((size_t)nn + 1) * sizeof(int));
+        t->phrase = arena_alloc(kb->A, ((size_t)kb->nphrase + 1) * sizeof(int));
+        ok = t->edge_start && t->edge_byte && t->edge_to && t->phrase_start && t->phrase;
+    }
+    /* edges: node n's children, sorted by byte; every node but the root is one edge */
+    unsigned (*kids)[2] = ok ? malloc(((size_t)nn + 1) * sizeof *kids) : NULL;
+    ok = ok && kids;
+    for (int c = 0; ok && c < 256; c++)
+        t->root[c] = -1;
+    for (int n = 0, e = 0; ok && n < nn; n++) {
+        t->edge_start[n] = e;
+        int m = 0;
+        for (int k = b.child[n]; k >= 0; k = b.sibling[k])
+            kids[m][0] = b.byte[k], kids[m++][1] = (unsigned)k;
+        qsort(kids, (size_t)m, sizeof *kids, cmp_byte_node);
+        for (int j = 0; j < m; j++, e++) {
+            t->edge_byte[e] = (unsigned char)kids[j][0];
+            t->edge_to[e] = (int)kids[j][1];
+            if (!n)
+                t->root[kids[j][0]] = (int)kids[j][1];
+        }
+        t->edge_start[n + 1] = e;
+    }
+    if (ok) { /* phrase lists: zeroed by the arena, counted, summed, filled in file order */
+        for (int i = 0; i < kb->nphrase; i++)
+            t->phrase_start[at[i] + 1]++;
+        for (int n = 0; n < nn; n++)
+            t->phrase_start[n + 1] += t->phrase_start[n];
+        int *next = malloc(((size_t)nn + 1) * sizeof *next);
+        ok = next != NULL;
+        if (ok)
+            memcpy(next, t->phrase_start, (size_t)nn * sizeof *next);
+        for (int i = 0; ok && i < kb->nphrase; i++)
+            t->phrase[next[at[i]]++] = i;
+        free(next);
+    }
+    free(kids);
+    free(at);
+    free(b.child);
+    free(b.sibling);
+    free(b.byte);
+    return ok || nomem(err);
+}
+
 static bool load_phrases(src *s, gl_kb *kb, gl_error *err)
 {
     table t;
@@ -1038,19 +1154,23 @@ static bool load_phrases(src *s, gl_kb *kb, gl_error *err)
             ok = get_source(&t, 3, &src_text, kb->A, err);
         for (long k = 0; ok && k < count; k++) {
             phrase_nth(t.f[2], k, buf);
-            bool well_formed = phrase_ok(buf);
-            kb_phrase *p = well_formed ? phrase_push(&list, &n, &cap) : NULL;
+            const char *gap = strstr(buf, " * ");
+            size_t head = gap ? (size_t)(gap - buf) : strlen(buf);
+            bool well_formed = phrase_ok(buf), short_head = head <= KB_HEAD_MAX;
+            kb_phrase *p = well_formed && short_head ? phrase_push(&list, &n, &cap) : NULL;
             if (!well_formed)
                 ok = kb_fail(&t, err, "phrase", "\"%s\": every part around \" * \" must be non-empty, without "
                              "leading or doubled spaces", buf);
+            else if (!short_head) /* the miner walks first parts on a fixed path (kb_trie) */
+                ok = kb_fail(&t, err, "phrase", "\"%s\": the first part (before any \" * \") is longer than "
+                             "200 bytes", buf); /* KB_HEAD_MAX */
             else if (!p || !(p->text = dup(kb, buf)))
                 ok = nomem(err);
             else {
-                const char *gap = strstr(buf, " * ");
                 p->finding = finding;
                 p->value = t.f[1][0] == '-' ? -1 : 1; /* "1" or "-1", checked above */
                 p->len = strlen(buf);
-                p->head = gap ? (size_t)(gap - buf) : p->len;
+                p->head = head;
             }
         }
     }
@@ -1064,27 +1184,7 @@ static bool load_phrases(src *s, gl_kb *kb, gl_error *err)
     free(list);
     ok = ok && !err_pending(err);
     table_close(&t);
-    /* file each phrase under its index key (kb_phrase_key) so the miner tries only phrases that
-     * can start at a word: a counting sort, file order kept within each bucket */
-    kb->phrase_by_key = ok ? arena_alloc(kb->A, (size_t)(kb->nphrase + 1) * sizeof(int)) : NULL;
-    kb->phrase_start = ok ? arena_alloc(kb->A, (size_t)(KB_PHRASE_KEYS + 1) * sizeof(int)) : NULL;
-    if (ok && (!kb->phrase_by_key || !kb->phrase_start))
-        return nomem(err);
-    if (!ok)
-        return false;
-    int *start = kb->phrase_start; /* zeroed by the arena */
-    for (int i = 0; i < kb->nphrase; i++)
-        start[kb_phrase_key(&kb->phrase[i]) + 1]++;
-    for (int k = 0; k < KB_PHRASE_KEYS; k++)
-        start[k + 1] += start[k];
-    int *next = malloc((size_t)KB_PHRASE_KEYS * sizeof *next);
-    if (!next)
-        return nomem(err);
-    memcpy(next, start, (size_t)KB_PHRASE_KEYS * sizeof *next);
-    for (int i = 0; i < kb->nphrase; i++)
-        kb->phrase_by_key[next[kb_phrase_key(&kb->phrase[i])]++] = i;
-    free(next);
-    return true;
+    return ok && index_phrases(kb, err);
 }
 
 /* "mg/l=1 mg/dl=10": each unit (lower case, no spaces) and its factor to the

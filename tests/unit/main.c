@@ -9,6 +9,7 @@ int t_pass, t_fail;
 void test_util(void);
 void test_kb(void);
 void test_kb_phrases(void); /* test_kb.c */
+void test_kb_trie(void);    /* test_kb.c */
 void test_kb_numbers(void); /* test_kb.c */
 void test_case_parse(void);
 void test_infer(void);
@@ -20,7 +21,7 @@ void test_next(void); /* test_next.c */
 void test_note(void); /* test_note.c */
 
 static const test_case groups[] = {
-    {"util", test_util}, {"kb", test_kb}, {"phrases", test_kb_phrases},
+    {"util", test_util}, {"kb", test_kb}, {"phrases", test_kb_phrases}, {"trie", test_kb_trie},
     {"numbers", test_kb_numbers}, {"case", test_case_parse}, {"infer", test_infer}, {"assess", test_assess},
     {"store", test_store},
     {"localize", test_localize},

@@ -176,6 +176,47 @@ void test_kb_phrases(void)
     }
 }
 
+/* The miner's trie (kb_trie): every phrase of the built-in table is found by
+ * walking its first part from the root, in its node's list, and each list is
+ * in file order (the miner relies on it); a first part longer than
+ * KB_HEAD_MAX is refused. */
+void test_kb_trie(void);
+void test_kb_trie(void)
+{
+    gl_error err;
+    gl_kb *kb = gl_kb_load_builtin(&err);
+    CHECK(kb != NULL && kb->nphrase > 1000);
+    int lost = 0, disorder = 0;
+    for (int i = 0; kb && i < kb->nphrase; i++) {
+        const kb_phrase *p = &kb->phrase[i];
+        int node = 0;
+        for (size_t d = 0; d < p->head && node >= 0; d++)
+            node = kb_trie_next(&kb->trie, node, (unsigned char)p->text[d]);
+        bool found = false;
+        for (int k = node >= 0 ? kb->trie.phrase_start[node] : 0; node >= 0 && k < kb->trie.phrase_start[node + 1]; k++) {
+            found |= kb->trie.phrase[k] == i;
+            disorder += k > kb->trie.phrase_start[node] && kb->trie.phrase[k] <= kb->trie.phrase[k - 1];
+        }
+        lost += !found;
+    }
+    CHECK(lost == 0);
+    CHECK(disorder == 0);
+    CHECK(kb && kb_trie_next(&kb->trie, 0, (unsigned char)'\x01') < 0);
+    gl_kb_free(&kb);
+    char text[512], word[KB_HEAD_MAX + 2];
+    memset(word, 'a', sizeof word - 1);
+    word[sizeof word - 1] = '\0';
+    snprintf(text, sizeof text, "finding_id\tvalue\tphrase\tsource\nex_slr\t1\t%s * b\tdesign choice\n", word);
+    kb = kb_load_override("note_phrases.tsv", text, strlen(text), &err);
+    CHECK(kb == NULL && err.code == GL_ERR_KB && strstr(err.msg, "first part"));
+    gl_kb_free(&kb);
+    word[KB_HEAD_MAX] = '\0'; /* exactly KB_HEAD_MAX: accepted */
+    snprintf(text, sizeof text, "finding_id\tvalue\tphrase\tsource\nex_slr\t1\t%s * b\tdesign choice\n", word);
+    kb = kb_load_override("note_phrases.tsv", text, strlen(text), &err);
+    CHECK(kb != NULL && kb->nphrase == 1);
+    gl_kb_free(&kb);
+}
+
 /* Laboratory values in notes (kb/note_numbers.tsv): a row names a known
  * measurement and lists lower-case unit=factor pairs; names expand like
  * phrases and each gets a report-only phrase past the indexed ones. */

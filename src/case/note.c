@@ -429,10 +429,13 @@ static int next_phrase(const kb_trie *t, const struct hit_node *hit, int *cur, i
 /* The phrases that match at word start w. Of the plain phrases (only when
  * plain: w is not covered by an earlier match) the longest win, and the words
  * they cover are not read again ("crossed SLR" is not also an "SLR"); phrases
- * with gaps are rules of their own and all apply. Returns the end of the
- * longest plain match, or w when none matched. */
+ * with gaps are rules of their own and all apply. A hinge is the word "pain"
+ * that ends a covering match ("hip pain on walking"): the site was read, and
+ * the same word starts what provokes it, so every phrase may start there, a
+ * plain one only when it reaches past the covered words (covered). Returns
+ * the end of the longest plain match, or w when none matched. */
 static const char *match_at(gl_case *c, const char *b, const char *e, const char *w, const struct cue *cue,
-                            int ncue, struct scope sc, bool plain)
+                            int ncue, struct scope sc, bool plain, bool hinge, const char *covered)
 {
     const gl_kb *kb = c->kb;
     const kb_trie *t = &kb->trie;
@@ -459,7 +462,7 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             /* inside a plain match only a strength grade is read: a resisted
              * test grades the muscle ("resisted hip flexion is weak"), but pain
              * on it is not pain on passive motion */
-            if (!plain && (ph->head == ph->len || strncmp(kb->find[ph->finding].id, "ex_weakness_", 12)))
+            if (!plain && !hinge && (ph->head == ph->len || strncmp(kb->find[ph->finding].id, "ex_weakness_", 12)))
                 continue;
             if (!in_scope(kb, ph, sc))
                 continue;
@@ -475,7 +478,7 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
                     failed = ph->text, nfailed = fail;
                 if (end)
                     apply(c, i, negated(cue, ncue, w, end, gap, ngap, e) ? -ph->value : ph->value);
-            } else if (plain && ph->len > best)
+            } else if ((plain || (hinge && w + ph->len > covered)) && ph->len > best)
                 best = ph->len;
         }
     /* the longest plain phrases: all of them end at the deepest node that
@@ -667,14 +670,17 @@ int case_mine_note(gl_case *c)
         /* plain phrases consume their words; strength phrases with gaps are
          * also tried inside them ("resisted hip flexion is weak": the
          * resisted-flexion test and "hip flexion * weak") */
-        const char *covered = p;
+        const char *covered = p, *hinge = NULL;
         for (const char *w = p; w < e; w++)
             if (word_start(p, w)) {
                 if (kb->nnumber && w >= covered)
                     read_number(c, e, w, sc);
-                const char *m = match_at(c, p, e, w, cue, ncue, sc, w >= covered);
-                if (m > covered)
+                const char *m = match_at(c, p, e, w, cue, ncue, sc, w >= covered, w == hinge, covered);
+                if (m > covered) {
                     covered = m;
+                    /* "hip pain": its "pain" may start "pain on * walking" */
+                    hinge = m - 4 > w && !strncmp(m - 4, "pain", 4) && word_start(p, m - 4) ? m - 4 : NULL;
+                }
             }
         p = *e ? e + 1 : e;
         if (strchr(SENTENCE_STOPS, e[0]) && e[0]) /* a new sentence starts at p */

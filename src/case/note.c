@@ -429,10 +429,9 @@ static int next_phrase(const kb_trie *t, const struct hit_node *hit, int *cur, i
 /* The phrases that match at word start w. Of the plain phrases (only when
  * plain: w is not covered by an earlier match) the longest win, and the words
  * they cover are not read again ("crossed SLR" is not also an "SLR"); phrases
- * with gaps are rules of their own and all apply. A hinge is the word "pain"
- * that ends a covering match ("hip pain on walking"): the site was read, and
- * the same word starts what provokes it, so every phrase may start there, a
- * plain one only when it reaches past the covered words (covered). Returns
+ * with gaps are rules of their own and all apply. At a hinge, the last word
+ * of a covering match (hinge_word: "hip pain on walking"), every phrase may
+ * start, a plain one only when it reaches past the covered words. Returns
  * the end of the longest plain match, or w when none matched. */
 static const char *match_at(gl_case *c, const char *b, const char *e, const char *w, const struct cue *cue,
                             int ncue, struct scope sc, bool plain, bool hinge, const char *covered)
@@ -647,6 +646,23 @@ static void read_number(gl_case *c, const char *e, const char *w, struct scope s
     }
 }
 
+/* The start of the last word of the plain match [w, m) when it is a hinge
+ * word, else NULL. A hinge names what the match was about and may also start
+ * the next statement: "hip pain on walking" (the site, then what provokes the
+ * pain), "long hours sitting at the computer worsen it" (a sitting job, then
+ * sitting as an aggravator). A test name is not a hinge: "crossed SLR" is
+ * not an SLR. */
+static const char *hinge_word(const char *b, const char *w, const char *m)
+{
+    static const char *const hinges[] = {"pain", "sitting", "walking", "standing", "running"};
+    for (size_t i = 0; i < sizeof hinges / sizeof *hinges; i++) {
+        size_t l = strlen(hinges[i]);
+        if ((size_t)(m - w) > l && !strncmp(m - l, hinges[i], l) && word_start(b, m - l))
+            return m - l;
+    }
+    return NULL;
+}
+
 int case_mine_note(gl_case *c)
 {
     const gl_kb *kb = c->kb;
@@ -678,8 +694,7 @@ int case_mine_note(gl_case *c)
                 const char *m = match_at(c, p, e, w, cue, ncue, sc, w >= covered, w == hinge, covered);
                 if (m > covered) {
                     covered = m;
-                    /* "hip pain": its "pain" may start "pain on * walking" */
-                    hinge = m - 4 > w && !strncmp(m - 4, "pain", 4) && word_start(p, m - 4) ? m - 4 : NULL;
+                    hinge = hinge_word(p, w, m);
                 }
             }
         p = *e ? e + 1 : e;

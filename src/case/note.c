@@ -146,6 +146,24 @@ static const char *after_scope_end(const char *at, const char *e)
  * ("does not walk without pain"). */
 struct span { const char *at, *end; };
 
+/* Does a relative pronoun stand between a and b? A verb negated after it
+ * belongs to the relative clause ("pain in both hips that does not radiate
+ * to the knee": the hips still hurt). "negative" and "absent" still reach
+ * back over it ("a FABER test that was negative"). */
+static bool relative_between(const char *a, const char *b)
+{
+    static const char *const rel[] = {" that ", " which ", " who "};
+    for (const char *q = a; q < b; q++)
+        if (*q == ' ' && starts_any(q, b + 1, rel, sizeof rel / sizeof *rel))
+            return true;
+    return false;
+}
+
+static bool verb_negation(const struct cue *c)
+{
+    return c->at[0] == 'n' && (c->at[1] == '\'' || (c->at[1] == 'o' && c->at[2] == 't'));
+}
+
 static bool negated(const struct cue *cue, int ncue, const char *w, const char *end, const struct span *gap,
                     int ngap, const char *ce)
 {
@@ -162,7 +180,8 @@ static bool negated(const struct cue *cue, int ncue, const char *w, const char *
         if (cue[i].end <= w && w < cue[i].scope)
             return true;
         if (cue[i].at >= end && !cue[i].pre_only && after_scope_end(end, ce) > cue[i].at &&
-            words_between(end, cue[i].at) <= AFTER_REACH)
+            words_between(end, cue[i].at) <= AFTER_REACH &&
+            !(verb_negation(&cue[i]) && relative_between(end - 1, cue[i].at)))
             return true;
         for (int g = 0; g < ngap; g++)
             if (cue[i].at >= gap[g].at && cue[i].end <= gap[g].end)

@@ -50,7 +50,36 @@ static bool starts_any(const char *p, const char *e, const char *const *words, s
  * that starts a new predicate ("no pain at rest and is worse with sitting",
  * "without spreading and makes walking hard"). A list of what is denied
  * ("denies numbness, weakness and back pain") runs on. */
+/* " and X were ..." with X a bare name of one or two words ends a list of
+ * subjects that share the plural verb ("SLR, slump and FABER were negative"),
+ * not a new statement ("and the tests were negative" has its own subject). */
+static bool shared_plural_verb(const char *r, const char *e)
+{
+    static const char *const plural[] = {"were ", "are "};
+    static const char *const own[] = {"the ", "his ", "her ", "its ", "their ", "a ", "an ", "this ",
+                                      "these ", "those ", "my ", "it ", "she ", "he ", "they ", "all ",
+                                      "both ", "other ", "no "};
+    for (int word = 0; word < 3 && r < e; word++) {
+        if (word > 0 && starts_any(r, e, plural, sizeof plural / sizeof *plural))
+            return true;
+        if (starts_any(r, e, own, sizeof own / sizeof *own))
+            return false;
+        while (r < e && *r != ' ')
+            r++;
+        r++;
+    }
+    return false;
+}
+
+static const char *scope_end(const char *at, const char *e, bool lists);
+
 static const char *cue_scope_end(const char *at, const char *e)
+{
+    return scope_end(at, e, false);
+}
+
+/* lists: a two-way cue after a list of subjects speaks of all of them */
+static const char *scope_end(const char *at, const char *e, bool lists)
 {
     static const char *const verbs[] = {
         "is ", "are ", "was ", "were ", "has ", "have ", "had ", "make ", "makes ", "made ", "gets ",
@@ -62,6 +91,8 @@ static const char *cue_scope_end(const char *at, const char *e)
             continue;
         /* the verb may follow a short subject: "and hiking makes it worse" */
         const char *r = q + l;
+        if (lists && shared_plural_verb(r, e))
+            continue;
         for (int word = 0; word < 3 && r < e; word++) {
             if (starts_any(r, e, verbs, sizeof verbs / sizeof *verbs))
                 return q;
@@ -116,7 +147,7 @@ static int find_cues(const char *b, const char *e, struct cue *out)
  * not past ", and" or a comma before a new subject, which join a new
  * statement ("NSAIDs help little, and physiotherapy has not helped"; a list
  * of denials has its cue in front). */
-enum { AFTER_REACH = 5 };
+enum { AFTER_REACH = 5, LIST_REACH = 9 };
 
 static int words_between(const char *a, const char *b)
 {
@@ -130,7 +161,7 @@ static const char *after_scope_end(const char *at, const char *e)
 {
     static const char *const joins[] = {", and ", ", the ", ", his ", ", her ", ", their ", ", it ", ", she ",
                                         ", he ", ", they "}; /* ", " and a new subject */
-    const char *end = cue_scope_end(at, e);
+    const char *end = scope_end(at, e, true);
     for (const char *q = at; q < end; q++)
         if (*q == ',' && starts_any(q, end, joins, sizeof joins / sizeof *joins))
             return q;
@@ -159,6 +190,17 @@ static bool relative_between(const char *a, const char *b)
     return false;
 }
 
+/* Does a list of subjects sharing a plural verb run from a to b ("distraction,
+ * thigh thrust and compression tests were negative")? Then the cue after it
+ * reaches LIST_REACH words back instead of AFTER_REACH. */
+static bool shared_list(const char *a, const char *b)
+{
+    for (const char *q = a; q < b; q++)
+        if (starts(q, b, " and ") && shared_plural_verb(q + 5, b + 1))
+            return true;
+    return false;
+}
+
 static bool verb_negation(const struct cue *c)
 {
     return c->at[0] == 'n' && (c->at[1] == '\'' || (c->at[1] == 'o' && c->at[2] == 't'));
@@ -180,7 +222,8 @@ static bool negated(const struct cue *cue, int ncue, const char *w, const char *
         if (cue[i].end <= w && w < cue[i].scope)
             return true;
         if (cue[i].at >= end && !cue[i].pre_only && after_scope_end(end, ce) > cue[i].at &&
-            words_between(end, cue[i].at) <= AFTER_REACH &&
+            (words_between(end, cue[i].at) <= AFTER_REACH ||
+             (words_between(end, cue[i].at) <= LIST_REACH && shared_list(end, cue[i].at))) &&
             !(verb_negation(&cue[i]) && relative_between(end - 1, cue[i].at)))
             return true;
         for (int g = 0; g < ngap; g++)

@@ -46,10 +46,14 @@ static bool starts_any(const char *p, const char *e, const char *const *words, s
 
 #define SENTENCE_STOPS ".!?\n"
 
-/* Where a pre-cue stops speaking: the clause end, or an earlier " and "
- * that starts a new predicate ("no pain at rest and is worse with sitting",
- * "without spreading and makes walking hard"). A list of what is denied
- * ("denies numbness, weakness and back pain") runs on. */
+/* The start of the word after the one at r. */
+static const char *next_word(const char *r, const char *e)
+{
+    while (r < e && *r != ' ')
+        r++;
+    return r + 1;
+}
+
 /* " and X were ..." with X a bare name of one or two words ends a list of
  * subjects that share the plural verb ("SLR, slump and FABER were negative"),
  * not a new statement ("and the tests were negative" has its own subject). */
@@ -64,21 +68,17 @@ static bool shared_plural_verb(const char *r, const char *e)
             return true;
         if (starts_any(r, e, own, sizeof own / sizeof *own))
             return false;
-        while (r < e && *r != ' ')
-            r++;
-        r++;
+        r = next_word(r, e);
     }
     return false;
 }
 
-static const char *scope_end(const char *at, const char *e, bool lists);
-
-static const char *cue_scope_end(const char *at, const char *e)
-{
-    return scope_end(at, e, false);
-}
-
-/* lists: a two-way cue after a list of subjects speaks of all of them */
+/* Where a pre-cue stops speaking: the clause end, or an earlier " and "
+ * that starts a new predicate ("no pain at rest and is worse with sitting",
+ * "without spreading and makes walking hard"). A list of what is denied
+ * ("denies numbness, weakness and back pain") runs on. With lists, " and X
+ * were" does not stop it: a two-way cue after a list of subjects speaks of
+ * all of them ("SLR, slump and FABER were negative"). */
 static const char *scope_end(const char *at, const char *e, bool lists)
 {
     static const char *const verbs[] = {
@@ -96,12 +96,15 @@ static const char *scope_end(const char *at, const char *e, bool lists)
         for (int word = 0; word < 3 && r < e; word++) {
             if (starts_any(r, e, verbs, sizeof verbs / sizeof *verbs))
                 return q;
-            while (r < e && *r != ' ')
-                r++;
-            r++;
+            r = next_word(r, e);
         }
     }
     return e;
+}
+
+static const char *cue_scope_end(const char *at, const char *e)
+{
+    return scope_end(at, e, false);
 }
 
 /* Negation cues of one clause. A pre-cue ("no", "denies", "without") speaks

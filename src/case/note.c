@@ -209,6 +209,28 @@ static bool verb_negation(const struct cue *c)
     return c->at[0] == 'n' && (c->at[1] == '\'' || (c->at[1] == 'o' && c->at[2] == 't'));
 }
 
+/* Is "negative" or "absent" used before a noun ("relieved by rest, with
+ * absent femoral pulses", "and a negative SLR")? Then it speaks of what
+ * follows, not of the phrase before it. After a phrase it ends the clause
+ * or is followed by a side, a site or a joining word ("SLR negative
+ * bilaterally", "reflexes absent at the ankle", "negative for fracture"). */
+static bool attributive(const struct cue *c, const char *e)
+{
+    static const char *const after[] = {
+        "on ", "in ", "at ", "bilaterally", "both", "for ", "and ", "or ", "throughout", "to ", "with ", "but ",
+        "when ", "again", "also", "as ", "today", "then", "there", "here", "on the", "x ", "this ", "that ",
+        "which", "left", "right", "until", "since", "after", "before", "during", "so ", "apart"};
+    if (verb_negation(c))
+        return false;
+    const char *r = c->end;
+    if (r >= e || *r != ' ')
+        return false; /* a comma, a stop or the clause end */
+    r++;
+    if (r >= e || !isalpha((unsigned char)*r))
+        return false;
+    return !starts_any(r, e, after, sizeof after / sizeof *after);
+}
+
 static bool negated(const struct cue *cue, int ncue, const char *w, const char *end, const struct span *gap,
                     int ngap, const char *ce)
 {
@@ -227,7 +249,7 @@ static bool negated(const struct cue *cue, int ncue, const char *w, const char *
         if (cue[i].at >= end && !cue[i].pre_only && after_scope_end(end, ce) > cue[i].at &&
             (words_between(end, cue[i].at) <= AFTER_REACH ||
              (words_between(end, cue[i].at) <= LIST_REACH && shared_list(end, cue[i].at))) &&
-            !(verb_negation(&cue[i]) && relative_between(end - 1, cue[i].at)))
+            !(verb_negation(&cue[i]) && relative_between(end - 1, cue[i].at)) && !attributive(&cue[i], ce))
             return true;
         for (int g = 0; g < ngap; g++)
             if (cue[i].at >= gap[g].at && cue[i].end <= gap[g].end)

@@ -102,9 +102,26 @@ static const char *scope_end(const char *at, const char *e, bool lists)
     return e;
 }
 
+/* Where a pre-cue stops speaking: scope_end, or an earlier comma that starts
+ * a new statement with its own subject and verb ("moves fully without pain,
+ * the leg neurological examination is normal": the examination is not
+ * denied). A list of what is denied runs on ("no tenderness over the
+ * piriformis, the notch or the SIJ": no verb follows the subject). */
 static const char *cue_scope_end(const char *at, const char *e)
 {
-    return scope_end(at, e, false);
+    static const char *const subject[] = {", the ", ", his ", ", her ", ", their ", ", it ", ", she ",
+                                          ", he ", ", they ", ", this ", ", these "};
+    static const char *const verbs[] = {"is ", "are ", "was ", "were ", "has ", "have ", "had "};
+    const char *end = scope_end(at, e, false);
+    for (const char *q = at; q < end; q++) {
+        if (*q != ',' || !starts_any(q, end, subject, sizeof subject / sizeof *subject))
+            continue;
+        const char *r = next_word(q + 2, end); /* the word after the subject's first word */
+        for (int word = 0; word < 5 && r < end; word++, r = next_word(r, end))
+            if (starts_any(r, end, verbs, sizeof verbs / sizeof *verbs))
+                return q;
+    }
+    return end;
 }
 
 /* Negation cues of one clause. A pre-cue ("no", "denies", "without") speaks
@@ -136,7 +153,10 @@ static int find_cues(const char *b, const char *e, struct cue *out)
             if (l && p + l < e && isalnum((unsigned char)p[l])) /* a word of its own: not "nothing", "north" */
                 l = 0;
             if (l) {
-                out[n++] = (struct cue){p, p + l, cue_scope_end(p + l, e), cues[i].pre_only};
+                /* "the pedal pulse is absent, and walking brings it on": a
+                 * two-way cue that ends its statement speaks only backwards */
+                bool ends = !cues[i].pre_only && strcmp(cues[i].text, "not") && (p + l >= e || p[l] == ',');
+                out[n++] = (struct cue){p, p + l, ends ? p + l : cue_scope_end(p + l, e), cues[i].pre_only};
                 break;
             }
         }

@@ -132,6 +132,29 @@ static const char *cue_scope_end(const char *at, const char *e)
 enum { MAX_CUES = 16 };
 struct cue { const char *at, *end, *scope; bool pre_only; }; /* scope: where it stops speaking forwards */
 
+/* A cue inside a relative clause stops at the main verb after it: "a woman
+ * who has never been pregnant has burning pain" denies the pregnancy, not the
+ * pain. The relative pronoun stands at most two words before the cue. */
+static const char *relative_scope_end(const char *b, const char *cue, const char *after, const char *end)
+{
+    static const char *const rel[] = {"who ", "which ", "that "};
+    static const char *const verbs[] = {"has ", "have ", "had ", "is ", "are ", "was ", "were "};
+    const char *q = cue;
+    bool relative = false;
+    for (int word = 0; word < 3 && q > b && !relative; word++) {
+        q--; /* back over the space before this word, then to its start */
+        while (q > b && q[-1] != ' ')
+            q--;
+        relative = starts_any(q, cue, rel, sizeof rel / sizeof *rel);
+    }
+    if (!relative)
+        return end;
+    for (const char *r = next_word(after, end); r < end; r = next_word(r, end))
+        if (starts_any(r, end, verbs, sizeof verbs / sizeof *verbs))
+            return r;
+    return end;
+}
+
 static int find_cues(const char *b, const char *e, struct cue *out)
 {
     static const struct { const char *text; bool pre_only; } cues[] = {
@@ -156,7 +179,8 @@ static int find_cues(const char *b, const char *e, struct cue *out)
                 /* "the pedal pulse is absent, and walking brings it on": a
                  * two-way cue that ends its statement speaks only backwards */
                 bool ends = !cues[i].pre_only && strcmp(cues[i].text, "not") && (p + l >= e || p[l] == ',');
-                out[n++] = (struct cue){p, p + l, ends ? p + l : cue_scope_end(p + l, e), cues[i].pre_only};
+                const char *scope = ends ? p + l : relative_scope_end(b, p, p + l, cue_scope_end(p + l, e));
+                out[n++] = (struct cue){p, p + l, scope, cues[i].pre_only};
                 break;
             }
         }

@@ -102,11 +102,27 @@ static const char *scope_end(const char *at, const char *e, bool lists)
     return e;
 }
 
+/* Does a statement of normality start at r: a short bare subject, then a
+ * verb and a word of normality ("reflexes and power are normal", "power is
+ * full")? A list of denials sharing a verb is not one ("no fever, weight
+ * loss or night sweats were reported"). */
+static bool normal_statement(const char *r, const char *e)
+{
+    static const char *const verbs[] = {"is ", "are ", "was ", "were "};
+    static const char *const normal[] = {"normal", "intact", "symmetric", "full", "preserved", "unremarkable",
+                                         "within normal", "2+", "5/5"};
+    for (int word = 0; word < 5 && r < e; word++, r = next_word(r, e))
+        if (word > 0 && starts_any(r, e, verbs, sizeof verbs / sizeof *verbs))
+            return starts_any(next_word(r, e), e, normal, sizeof normal / sizeof *normal);
+    return false;
+}
+
 /* Where a pre-cue stops speaking: scope_end, or an earlier comma that starts
  * a new statement with its own subject and verb ("moves fully without pain,
  * the leg neurological examination is normal": the examination is not
- * denied). A list of what is denied runs on ("no tenderness over the
- * piriformis, the notch or the SIJ": no verb follows the subject). */
+ * denied; "no numbness, reflexes are normal": the reflexes are not denied).
+ * A list of what is denied runs on ("no tenderness over the piriformis, the
+ * notch or the SIJ": no verb follows the subject). */
 static const char *cue_scope_end(const char *at, const char *e)
 {
     static const char *const subject[] = {", the ", ", his ", ", her ", ", their ", ", it ", ", she ",
@@ -114,7 +130,11 @@ static const char *cue_scope_end(const char *at, const char *e)
     static const char *const verbs[] = {"is ", "are ", "was ", "were ", "has ", "have ", "had "};
     const char *end = scope_end(at, e, false);
     for (const char *q = at; q < end; q++) {
-        if (*q != ',' || !starts_any(q, end, subject, sizeof subject / sizeof *subject))
+        if (*q != ',')
+            continue;
+        if (starts(q, end, ", ") && normal_statement(q + 2, e))
+            return q;
+        if (!starts_any(q, end, subject, sizeof subject / sizeof *subject))
             continue;
         const char *r = next_word(q + 2, end); /* the word after the subject's first word */
         for (int word = 0; word < 5 && r < end; word++, r = next_word(r, end))

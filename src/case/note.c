@@ -102,25 +102,35 @@ static const char *scope_end(const char *at, const char *e, bool lists)
     return e;
 }
 
-/* Does a statement of normality start at r: a short bare subject, then a
- * verb and a word of normality ("reflexes and power are normal", "power is
- * full")? A list of denials sharing a verb is not one ("no fever, weight
- * loss or night sweats were reported"). */
-static bool normal_statement(const char *r, const char *e)
+/* Does a new statement start at r, the text after a comma? A statement of
+ * normality, with or without a verb ("reflexes and power are normal",
+ * "bladder function normal", "normal gait"), or a verb with the patient as
+ * its unwritten subject ("walks with a limp"). A list of denials sharing a
+ * verb is not one ("no fever, weight loss or night sweats were reported"). */
+static bool new_statement(const char *r, const char *e)
 {
     static const char *const verbs[] = {"is ", "are ", "was ", "were "};
-    static const char *const normal[] = {"normal", "intact", "symmetric", "full", "preserved", "unremarkable",
+    static const char *const normal[] = {"normal", "intact", "symmetric", "full ", "preserved", "unremarkable",
                                          "within normal", "2+", "5/5"};
-    for (int word = 0; word < 5 && r < e; word++, r = next_word(r, e))
+    static const char *const acts[] = {"walks ", "walked ", "stands ", "stood ", "sits ", "sat ", "limps",
+                                       "reports ", "reported ", "describes ", "complains ", "has ", "had ",
+                                       "uses ", "needs ", "shows ", "looks ", "appears ", "feels "};
+    if (starts_any(r, e, acts, sizeof acts / sizeof *acts))
+        return true;
+    for (int word = 0; word < 5 && r < e; word++, r = next_word(r, e)) {
+        if (starts_any(r, e, normal, sizeof normal / sizeof *normal))
+            return true;
         if (word > 0 && starts_any(r, e, verbs, sizeof verbs / sizeof *verbs))
             return starts_any(next_word(r, e), e, normal, sizeof normal / sizeof *normal);
+    }
     return false;
 }
 
 /* Where a pre-cue stops speaking: scope_end, or an earlier comma that starts
  * a new statement with its own subject and verb ("moves fully without pain,
  * the leg neurological examination is normal": the examination is not
- * denied; "no numbness, reflexes are normal": the reflexes are not denied).
+ * denied; "no numbness, reflexes are normal", "no saddle anaesthesia, bladder
+ * function normal, walks with a limp": neither is denied).
  * A list of what is denied runs on ("no tenderness over the piriformis, the
  * notch or the SIJ": no verb follows the subject). */
 static const char *cue_scope_end(const char *at, const char *e)
@@ -132,7 +142,7 @@ static const char *cue_scope_end(const char *at, const char *e)
     for (const char *q = at; q < end; q++) {
         if (*q != ',')
             continue;
-        if (starts(q, end, ", ") && normal_statement(q + 2, e))
+        if (starts(q, end, ", ") && new_statement(q + 2, e))
             return q;
         if (!starts_any(q, end, subject, sizeof subject / sizeof *subject))
             continue;
@@ -200,7 +210,10 @@ static int find_cues(const char *b, const char *e, struct cue *out)
                  * two-way cue that ends its statement speaks only backwards */
                 bool ends = !cues[i].pre_only && strcmp(cues[i].text, "not") && (p + l >= e || p[l] == ',');
                 const char *scope = ends ? p + l : relative_scope_end(b, p, p + l, cue_scope_end(p + l, e));
-                out[n++] = (struct cue){p, p + l, scope, cues[i].pre_only};
+                /* "pain in the buttock, not in the groin": a "not" that opens
+                 * a contrast after a comma speaks only forwards */
+                bool contrast = !cues[i].pre_only && p - b >= 2 && p[-2] == ',' && p[-1] == ' ';
+                out[n++] = (struct cue){p, p + l, scope, cues[i].pre_only || contrast};
                 break;
             }
         }
@@ -224,13 +237,24 @@ static int words_between(const char *a, const char *b)
     return n;
 }
 
+/* Does a list of subjects sharing a plural verb go on at r ("the SLR, the
+ * slump test and FABER were all negative")? An " and X were" within four
+ * words after the comma. */
+static bool list_goes_on(const char *r, const char *e)
+{
+    for (int word = 0; word < 4 && r < e; word++, r = next_word(r, e))
+        if (starts(r, e, "and ") && shared_plural_verb(r + 4, e))
+            return true;
+    return false;
+}
+
 static const char *after_scope_end(const char *at, const char *e)
 {
     static const char *const joins[] = {", and ", ", the ", ", his ", ", her ", ", their ", ", it ", ", she ",
                                         ", he ", ", they "}; /* ", " and a new subject */
     const char *end = scope_end(at, e, true);
     for (const char *q = at; q < end; q++)
-        if (*q == ',' && starts_any(q, end, joins, sizeof joins / sizeof *joins))
+        if (*q == ',' && starts_any(q, end, joins, sizeof joins / sizeof *joins) && !list_goes_on(q + 2, end))
             return q;
     return end;
 }
@@ -295,8 +319,30 @@ static bool attributive(const struct cue *c, const char *e)
     return !starts_any(r, e, after, sizeof after / sizeof *after);
 }
 
-static bool negated(const struct cue *cue, int ncue, const char *w, const char *end, const struct span *gap,
-                    int ngap, const char *ce)
+/* Is the phrase from w part of a statement of its own, from the comma before
+ * it (or the clause start b) to the first comma between its end and a later
+ * cue ("FAIR reproduces her buttock pain, FADIR is negative";
+ * "piriformis is tender, SIJ tests negative")? Then the cue speaks of what
+ * follows that comma only. A bare name before the comma is a list of
+ * subjects sharing the cue ("SLR, slump and FABER were negative"). */
+static bool stated_before_comma(const char *b, const char *w, const char *end, const char *cue_at)
+{
+    static const char *const said[] = {"is ", "are ", "was ", "were ", "reproduc", "provok", "tender", "positive",
+                                       "painful", "normal", "weak", "elicit", "hurt"};
+    const char *comma = memchr(end, ',', (size_t)(cue_at > end ? cue_at - end : 0));
+    if (!comma)
+        return false;
+    const char *from = w; /* the statement runs from the comma before the phrase */
+    while (from > b && from[-1] != ',')
+        from--;
+    for (const char *p = from; p < comma; p++)
+        if (word_start(from, p) && starts_any(p, comma, said, sizeof said / sizeof *said))
+            return true;
+    return false;
+}
+
+static bool negated(const struct cue *cue, int ncue, const char *b, const char *w, const char *end,
+                    const struct span *gap, int ngap, const char *ce)
 {
     for (int i = 0; !ngap && i < ncue; i++)
         if (cue[i].at >= w && cue[i].end <= end) {
@@ -313,7 +359,8 @@ static bool negated(const struct cue *cue, int ncue, const char *w, const char *
         if (cue[i].at >= end && !cue[i].pre_only && after_scope_end(end, ce) > cue[i].at &&
             (words_between(end, cue[i].at) <= AFTER_REACH ||
              (words_between(end, cue[i].at) <= LIST_REACH && shared_list(end, cue[i].at))) &&
-            !(verb_negation(&cue[i]) && relative_between(end - 1, cue[i].at)) && !attributive(&cue[i], ce))
+            !(verb_negation(&cue[i]) && relative_between(end - 1, cue[i].at)) && !attributive(&cue[i], ce) &&
+            !stated_before_comma(b, w, end, cue[i].at))
             return true;
         for (int g = 0; g < ngap; g++)
             if (cue[i].at >= gap[g].at && cue[i].end <= gap[g].end)
@@ -627,7 +674,7 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
                 if (!end && fail)
                     failed = ph->text, nfailed = fail;
                 if (end)
-                    apply(c, i, negated(cue, ncue, w, end, gap, ngap, e) ? -ph->value : ph->value);
+                    apply(c, i, negated(cue, ncue, b, w, end, gap, ngap, e) ? -ph->value : ph->value);
             } else if ((plain || (hinge && w + ph->len > covered)) && ph->len > best)
                 best = ph->len;
         }
@@ -642,7 +689,7 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             if (ph->head != ph->len || !in_scope(kb, ph, sc))
                 continue;
             int local = ph->value > 0 ? local_polarity(b, e, w, w + best) : 0;
-            int v = local ? local : negated(cue, ncue, w, w + best, NULL, 0, e) ? -ph->value : ph->value;
+            int v = local ? local : negated(cue, ncue, b, w, w + best, NULL, 0, e) ? -ph->value : ph->value;
             apply(c, i, v);
         }
     }

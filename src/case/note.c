@@ -104,7 +104,8 @@ static const char *scope_end(const char *at, const char *e, bool lists)
 
 /* Does a new statement start at r, the text after a comma? A statement of
  * normality, with or without a verb ("reflexes and power are normal",
- * "bladder function normal", "normal gait"), or a verb with the patient as
+ * "bladder function normal", "normal gait"; the verdict within seven words),
+ * or a verb with the patient as
  * its unwritten subject ("walks with a limp"). A list of denials sharing a
  * verb is not one ("no fever, weight loss or night sweats were reported"). */
 static bool new_statement(const char *r, const char *e)
@@ -117,7 +118,7 @@ static bool new_statement(const char *r, const char *e)
                                        "uses ", "needs ", "shows ", "looks ", "appears ", "feels "};
     if (starts_any(r, e, acts, sizeof acts / sizeof *acts))
         return true;
-    for (int word = 0; word < 5 && r < e; word++, r = next_word(r, e)) {
+    for (int word = 0; word < 7 && r < e; word++, r = next_word(r, e)) {
         if (starts_any(r, e, normal, sizeof normal / sizeof *normal))
             return true;
         if (word > 0 && starts_any(r, e, verbs, sizeof verbs / sizeof *verbs))
@@ -328,7 +329,8 @@ static bool attributive(const struct cue *c, const char *e)
 static bool stated_before_comma(const char *b, const char *w, const char *end, const char *cue_at)
 {
     static const char *const said[] = {"is ", "are ", "was ", "were ", "reproduc", "provok", "tender", "positive",
-                                       "painful", "normal", "weak", "elicit", "hurt"};
+                                       "painful", "normal", "weak", "elicit", "hurt", "2+", "intact", "full",
+                                       "limited", "restricted", "reduced", "+ve"};
     const char *comma = memchr(end, ',', (size_t)(cue_at > end ? cue_at - end : 0));
     if (!comma)
         return false;
@@ -402,11 +404,12 @@ static const char *clause_end(const char *p)
 static int local_polarity(const char *b, const char *e, const char *w, const char *we)
 {
     static const struct { const char *text; int value; } before[] = {
-        {"positive ", 1}, {"abnormal ", 1}, {"negative ", -1}, {"normal ", -1}};
+        {"positive ", 1}, {"abnormal ", 1}, {"negative ", -1}, {"normal ", -1}, {"+ve ", 1}, {"-ve ", -1}};
     static const char *const noun[] = {" tests", " test", " signs", " sign", " manoeuvre", " maneuver"};
     static const char *const verb[] = {" was", " were", " is", " are"};
     static const struct { const char *text; int value; } after[] = {
-        {" positive", 1}, {" abnormal", 1}, {" negative", -1}, {" normal", -1}, {" unremarkable", -1}};
+        {" positive", 1}, {" abnormal", 1}, {" negative", -1}, {" normal", -1}, {" unremarkable", -1},
+        {" +ve", 1}, {" -ve", -1}, {" neg", -1}, {" pos", 1}}; /* clinic shorthand: "FADIR neg", "FABER +ve" */
     for (size_t i = 0; i < sizeof before / sizeof *before; i++) {
         size_t l = strlen(before[i].text);
         if ((size_t)(w - b) >= l && starts(w - l, w, before[i].text) && word_start(b, w - l))

@@ -627,10 +627,25 @@ static int next_phrase(const kb_trie *t, const struct hit_node *hit, int *cur, i
     return best;
 }
 
+/* A phrase with gaps that matched at a word, applied once the longest plain
+ * phrase there is known. */
+enum { MAX_GAPPED = 64 };
+struct gapped { int phrase; const char *end; bool flip, filled; };
+
+static bool words_in_gaps(const struct span *gap, int ngap)
+{
+    for (int g = 0; g < ngap; g++)
+        for (const char *p = gap[g].at; p < gap[g].end; p++)
+            if (isalnum((unsigned char)*p))
+                return true;
+    return false;
+}
+
 /* The phrases that match at word start w. Of the plain phrases (only when
  * plain: w is not covered by an earlier match) the longest win, and the words
  * they cover are not read again ("crossed SLR" is not also an "SLR"); phrases
- * with gaps are rules of their own and all apply. At a hinge, the last word
+ * with gaps are rules of their own and all apply, unless they end inside the
+ * longest plain phrase. At a hinge, the last word
  * of a covering match (hinge_word: "hip pain on walking"), every phrase may
  * start, a plain one only when it reaches past the covered words. Returns
  * the end of the longest plain match, or w when none matched. */
@@ -656,6 +671,8 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
      * once "pain * only with" is not found, no "pain * only with * ..." is */
     const char *failed = NULL;
     size_t nfailed = 0;
+    struct gapped gapped[MAX_GAPPED];
+    int ngapped = 0;
     for (int g = 0; g < 3; g++)
         for (int i; (i = next_phrase(t, hit, cur, lo[g], hi[g])) >= 0;) {
             const kb_phrase *ph = &kb->phrase[i];
@@ -676,8 +693,9 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
                 const char *end = match_gaps(ph, b, e, w, gap, &ngap, &fail);
                 if (!end && fail)
                     failed = ph->text, nfailed = fail;
-                if (end)
-                    apply(c, i, negated(cue, ncue, b, w, end, gap, ngap, e) ? -ph->value : ph->value);
+                if (end && ngapped < MAX_GAPPED)
+                    gapped[ngapped++] = (struct gapped){i, end, negated(cue, ncue, b, w, end, gap, ngap, e),
+                                                        words_in_gaps(gap, ngap)};
             } else if ((plain || (hinge && w + ph->len > covered)) && ph->len > best)
                 best = ph->len;
         }
@@ -696,6 +714,14 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             apply(c, i, v);
         }
     }
+    /* a phrase whose gaps hold words of the longest plain phrase, and that
+     * ends within it, says less than it: "standing up from a chair hurts" is
+     * pain on rising, not pain on standing ("standing * hurt"); with empty
+     * gaps it reads the same words and still applies ("without weakness") */
+    for (int g = 0; g < ngapped; g++)
+        if (!best || gapped[g].end > w + best || !gapped[g].filled)
+            apply(c, gapped[g].phrase, gapped[g].flip ? -kb->phrase[gapped[g].phrase].value
+                                                      : kb->phrase[gapped[g].phrase].value);
     return w + best;
 }
 

@@ -186,6 +186,14 @@ static const char *relative_scope_end(const char *b, const char *cue, const char
     return end;
 }
 
+/* Does a conjunction follow at r (" and", " but", ...)? After "negative" or
+ * "absent" it means the word ended its statement as a predicate. */
+static bool conjunction_after(const char *r, const char *e)
+{
+    static const char *const conj[] = {" and ", " but ", " or ", " while ", " whereas ", " so "};
+    return starts_any(r, e, conj, sizeof conj / sizeof *conj);
+}
+
 static int find_cues(const char *b, const char *e, struct cue *out)
 {
     static const struct { const char *text; bool pre_only; } cues[] = {
@@ -207,9 +215,11 @@ static int find_cues(const char *b, const char *e, struct cue *out)
             if (l && p + l < e && isalnum((unsigned char)p[l])) /* a word of its own: not "nothing", "north" */
                 l = 0;
             if (l) {
-                /* "the pedal pulse is absent, and walking brings it on": a
+                /* "the pedal pulse is absent, and walking brings it on",
+                 * "HLA-B27 is negative and the radiograph is normal": a
                  * two-way cue that ends its statement speaks only backwards */
-                bool ends = !cues[i].pre_only && strcmp(cues[i].text, "not") && (p + l >= e || p[l] == ',');
+                bool ends = !cues[i].pre_only && strcmp(cues[i].text, "not") &&
+                            (p + l >= e || p[l] == ',' || conjunction_after(p + l, e));
                 const char *scope = ends ? p + l : relative_scope_end(b, p, p + l, cue_scope_end(p + l, e));
                 /* "pain in the buttock, not in the groin": a "not" that opens
                  * a contrast after a comma speaks only forwards */
@@ -445,7 +455,8 @@ static bool has_word(const char *b, const char *e, const char *const *words, siz
 
 /* What a clause may speak of. An imaging finding needs an imaging word in
  * its sentence: "was treated for trochanteric bursitis" is a label, not a
- * scan. A clause about relatives ("her mother has psoriasis") gives only the
+ * scan. A clause about relatives ("her mother has psoriasis"), from the
+ * comma before the word for the relative (family_from), gives only the
  * family-history findings. */
 struct scope { bool imaging, family, unknown; };
 
@@ -458,18 +469,33 @@ static bool sentence_imaging(const char *sb, const char *se)
     return has_word(sb, se, imaging, sizeof imaging / sizeof *imaging);
 }
 
-static struct scope clause_scope(bool imaging, const char *b, const char *e)
+/* Where talk of relatives starts in the clause [b, e): at the comma before
+ * the first word for a relative, so that what the clause said of the patient
+ * before it stands ("buttock pain at night, with no family history of
+ * rheumatic disease"), while "psoriasis in her mother" and "her mother, who
+ * has psoriasis" are about the relative. NULL when there is none. */
+static const char *family_from(const char *b, const char *e)
 {
     static const char *const family[] = {
         "family history", "mother", "father", "brother", "sister", "sibling", "relative", "cousin", "aunt",
         "uncle", "grandmother", "grandfather", "son ", "daughter", "parent"};
+    for (const char *p = b; p < e; p++)
+        if (word_start(b, p) && starts_any(p, e, family, sizeof family / sizeof *family)) {
+            while (p > b && p[-1] != ',')
+                p--;
+            return p;
+        }
+    return NULL;
+}
+
+static struct scope clause_scope(bool imaging, const char *b, const char *e)
+{
     /* "FABER and SLR were done (results not reported)": the clause names tests, not findings */
     static const char *const unknown[] = {
         "not reported", "not recorded", "not documented", "not stated", "not given", "not available",
         "not performed", "not done", "not tested", "not assessed", "not examined", "not known", "unknown",
         "results not", "were not reported", "no results"};
-    return (struct scope){imaging, has_word(b, e, family, sizeof family / sizeof *family),
-                          has_word(b, e, unknown, sizeof unknown / sizeof *unknown)};
+    return (struct scope){imaging, false, has_word(b, e, unknown, sizeof unknown / sizeof *unknown)};
 }
 
 static bool in_scope(const gl_kb *kb, const kb_phrase *ph, struct scope sc)
@@ -910,12 +936,14 @@ int case_mine_note(gl_case *c)
         struct cue cue[MAX_CUES];
         int ncue = find_cues(p, e, cue);
         struct scope sc = clause_scope(imaging, p, e);
+        const char *family = family_from(p, e);
         /* plain phrases consume their words; strength phrases with gaps are
          * also tried inside them ("resisted hip flexion is weak": the
          * resisted-flexion test and "hip flexion * weak") */
         const char *covered = p, *hinge = NULL;
         for (const char *w = p; w < e; w++)
             if (word_start(p, w)) {
+                sc.family = family && w >= family;
                 if (kb->nnumber && w >= covered)
                     read_number(c, e, w, sc);
                 const char *m = match_at(c, p, e, w, cue, ncue, sc, w >= covered, w == hinge, covered);

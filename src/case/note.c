@@ -658,6 +658,17 @@ static int next_phrase(const kb_trie *t, const struct hit_node *hit, int *cur, i
 enum { MAX_GAPPED = 64 };
 struct gapped { int phrase; const char *end; bool flip, filled; };
 
+/* Does a phrase with gaps at the same word say more about the finding than
+ * the plain phrase that ends at end ("SLR to 80 degrees without pain" against
+ * the bare test name "SLR")? Then the plain one is not read. */
+static bool said_further(const gl_kb *kb, const struct gapped *gapped, int ngapped, int finding, const char *end)
+{
+    for (int g = 0; g < ngapped; g++)
+        if (kb->phrase[gapped[g].phrase].finding == finding && gapped[g].end > end)
+            return true;
+    return false;
+}
+
 static bool words_in_gaps(const struct span *gap, int ngap)
 {
     for (int g = 0; g < ngap; g++)
@@ -736,6 +747,8 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             if (ph->head != ph->len || !in_scope(kb, ph, sc))
                 continue;
             int local = ph->value > 0 ? local_polarity(b, e, w, w + best) : 0;
+            if (!local && said_further(kb, gapped, ngapped, ph->finding, w + best))
+                continue;
             int v = local ? local : negated(cue, ncue, b, w, w + best, NULL, 0, e) ? -ph->value : ph->value;
             apply(c, i, v);
         }

@@ -656,7 +656,7 @@ static int next_phrase(const kb_trie *t, const struct hit_node *hit, int *cur, i
 /* A phrase with gaps that matched at a word, applied once the longest plain
  * phrase there is known. */
 enum { MAX_GAPPED = 64 };
-struct gapped { int phrase; const char *end; bool flip, filled; };
+struct gapped { const char *end; int phrase; bool flip, filled; };
 
 /* Does a phrase with gaps at the same word say more about the finding than
  * the plain phrase that ends at end ("SLR to 80 degrees without pain" against
@@ -731,7 +731,7 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
                 if (!end && fail)
                     failed = ph->text, nfailed = fail;
                 if (end && ngapped < MAX_GAPPED)
-                    gapped[ngapped++] = (struct gapped){i, end, negated(cue, ncue, b, w, end, gap, ngap, e),
+                    gapped[ngapped++] = (struct gapped){end, i, negated(cue, ncue, b, w, end, gap, ngap, e),
                                                         words_in_gaps(gap, ngap)};
             } else if ((plain || (hinge && w + ph->len > covered)) && ph->len > best)
                 best = ph->len;

@@ -105,9 +105,9 @@ static const char *scope_end(const char *at, const char *e, bool lists)
 /* Does a new statement start at r, the text after a comma? A statement of
  * normality, with or without a verb ("reflexes and power are normal",
  * "bladder function normal", "normal gait"; the verdict within seven words),
- * or a verb with the patient as
- * its unwritten subject ("walks with a limp"). A list of denials sharing a
- * verb is not one ("no fever, weight loss or night sweats were reported"). */
+ * or a verb with the patient as its unwritten subject ("walks with a limp").
+ * A list of denials sharing a verb is not one ("no fever, weight loss or
+ * night sweats were reported"). */
 static bool new_statement(const char *r, const char *e)
 {
     static const char *const verbs[] = {"is ", "are ", "was ", "were "};
@@ -681,8 +681,10 @@ static bool words_in_gaps(const struct span *gap, int ngap)
 /* The phrases that match at word start w. Of the plain phrases (only when
  * plain: w is not covered by an earlier match) the longest win, and the words
  * they cover are not read again ("crossed SLR" is not also an "SLR"); phrases
- * with gaps are rules of their own and all apply, unless they end inside the
- * longest plain phrase. At a hinge, the last word
+ * with gaps are rules of their own and all apply, except one whose gaps hold
+ * words of the longest plain phrase and that ends within it; and a plain
+ * phrase yields to a phrase with gaps that names the same finding and reaches
+ * further (said_further). At a hinge, the last word
  * of a covering match (hinge_word: "hip pain on walking"), every phrase may
  * start, a plain one only when it reaches past the covered words. Returns
  * the end of the longest plain match, or w when none matched. */
@@ -730,9 +732,13 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
                 const char *end = match_gaps(ph, b, e, w, gap, &ngap, &fail);
                 if (!end && fail)
                     failed = ph->text, nfailed = fail;
-                if (end && ngapped < MAX_GAPPED)
-                    gapped[ngapped++] = (struct gapped){end, i, negated(cue, ncue, b, w, end, gap, ngap, e),
-                                                        words_in_gaps(gap, ngap)};
+                if (end) {
+                    bool flip = negated(cue, ncue, b, w, end, gap, ngap, e);
+                    if (ngapped < MAX_GAPPED) /* held until the longest plain phrase is known */
+                        gapped[ngapped++] = (struct gapped){end, i, flip, words_in_gaps(gap, ngap)};
+                    else /* more than the table holds: apply at once, as a rule of its own */
+                        apply(c, i, flip ? -ph->value : ph->value);
+                }
             } else if ((plain || (hinge && w + ph->len > covered)) && ph->len > best)
                 best = ph->len;
         }

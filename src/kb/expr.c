@@ -7,7 +7,7 @@
 
 #include "kb.h"
 
-enum { E_FINDING, E_FEMALE, E_MALE, E_SETTING, E_NOT, E_AND, E_OR, E_CMP };
+enum { E_FINDING, E_ABSENT, E_FEMALE, E_MALE, E_SETTING, E_NOT, E_AND, E_OR, E_CMP };
 enum { V_AGE, V_DURATION, V_POST };
 
 struct kb_expr {
@@ -91,6 +91,45 @@ static kb_expr *parse_cmp(parser *p, int var, int index)
     return e;
 }
 
+/* absent(finding_id): the finding is recorded absent. A bare name is true
+ * only when present, and '!name' also holds when the finding is unknown, so
+ * an interaction with a negative test result (HLA-B27 negative in IBD) needs
+ * its own word: an untested patient must not get the correction. */
+static kb_expr *parse_absent(parser *p)
+{
+    skip(p);
+    if (*p->s != '(') {
+        p->why = "expected '(' after absent";
+        return NULL;
+    }
+    p->s++;
+    skip(p);
+    size_t m = ident_len(p->s);
+    char fid[128];
+    if (m == 0 || m >= sizeof fid) {
+        p->why = "expected a finding ID in absent(...)";
+        return NULL;
+    }
+    memcpy(fid, p->s, m);
+    fid[m] = '\0';
+    p->s += m;
+    skip(p);
+    if (*p->s != ')') {
+        p->why = "expected ')' after the finding ID";
+        return NULL;
+    }
+    p->s++;
+    int f = kb_find(p->kb, fid);
+    if (f < 0) {
+        p->why = "unknown finding ID in absent(...)";
+        return NULL;
+    }
+    kb_expr *e = node(p, E_ABSENT);
+    if (e)
+        e->index = f;
+    return e;
+}
+
 static kb_expr *parse_name(parser *p)
 {
     size_t n = ident_len(p->s);
@@ -140,6 +179,8 @@ static kb_expr *parse_name(parser *p)
         }
         return parse_cmp(p, V_POST, c);
     }
+    if (!strcmp(name, "absent"))
+        return parse_absent(p);
     if (!strcmp(name, "female"))
         return node(p, E_FEMALE);
     if (!strcmp(name, "male"))
@@ -250,6 +291,7 @@ bool expr_eval(const kb_expr *e, const expr_ctx *c)
 {
     switch (e->kind) {
     case E_FINDING: return c->state[e->index] > 0;
+    case E_ABSENT: return c->state[e->index] < 0;
     case E_FEMALE: return c->sex == 0;
     case E_MALE: return c->sex == 1;
     case E_SETTING: return c->setting == e->index;
@@ -276,7 +318,7 @@ int expr_present_findings(const kb_expr *e, const expr_ctx *c, int *out, int max
         }
         return 0;
     }
-    if (e->kind == E_NOT) /* an absent finding is not "the finding that fired" */
+    if (e->kind == E_NOT || e->kind == E_ABSENT) /* an absent finding is not "the finding that fired" */
         return 0;
     int n = expr_present_findings(e->l, c, out, max);
     return n + expr_present_findings(e->r, c, out + n, max - n);

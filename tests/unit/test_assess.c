@@ -237,6 +237,31 @@ static void alone_arithmetic(const gl_kb *kb)
     json_decref(none);
 }
 
+/* A negative HLA-B27 argues less against axial spondyloarthritis when the
+ * patient has IBD (about half of IBD-associated axSpA is B27 negative): the
+ * correction applies only when the test was done and negative, never to an
+ * untested patient, and a negative B27 still lowers axSpA. */
+static void b27_in_ibd(const gl_kb *kb)
+{
+    const char *c = "axial_spondyloarthritis";
+    json_t *untested = result_json(kb, "\"hx_ibd\": true");
+    json_t *neg_ibd = result_json(kb, "\"hx_ibd\": true, \"lab_hla_b27_positive\": false");
+    json_t *neg = result_json(kb, "\"lab_hla_b27_positive\": false");
+    json_t *none = result_json(kb, "");
+    CHECK(untested && neg_ibd && neg && none);
+    if (untested && neg_ibd && neg && none) {
+        CHECK(field(untested, c, "prior") == field(none, c, "prior"));
+        CHECK(field(neg, c, "prior") == field(none, c, "prior"));
+        double ratio = field(neg_ibd, c, "probability_alone") / field(neg, c, "probability_alone");
+        CHECK(ratio > 3); /* hx_ibd LR ~2.4 and the x4.5 correction */
+        CHECK(field(neg_ibd, c, "probability_alone") < field(untested, c, "probability_alone"));
+    }
+    json_decref(untested);
+    json_decref(neg_ibd);
+    json_decref(neg);
+    json_decref(none);
+}
+
 void test_assess(void)
 {
     gl_error err;
@@ -250,5 +275,6 @@ void test_assess(void)
     empty_case(kb);
     typical_negatives(kb);
     alone_arithmetic(kb);
+    b27_in_ibd(kb);
     gl_kb_free(&kb);
 }

@@ -131,6 +131,10 @@ void test_kb(void)
     expect_refused("findings.tsv", "id\tkind", "identifier\tkind", "header must be");
     expect_refused("redflags.tsv", "sx_fever & (", "sx_fever & ((", "expected ')'");
     expect_refused("modifiers.tsv", "age > 70", "age >> 70", "expected a number");
+    expect_refused("modifiers.tsv", "absent(lab_hla_b27_positive)", "absent(lab_hla_b27_positiv)",
+                   "unknown finding ID in absent");
+    expect_refused("modifiers.tsv", "absent(lab_hla_b27_positive)", "absent lab_hla_b27_positive",
+                   "expected '(' after absent");
     expect_refused("conditions.tsv", "piriformis_syndrome\tPiriformis syndrome\tdeep_gluteal_syndrome",
                    "piriformis_syndrome\tPiriformis syndrome\tdeep_gluteal_syndromes", "is not another condition");
     expect_refused("composites.tsv", "ex_slr ex_slump", "ex_slr ex_slumpp", "components");

@@ -407,11 +407,58 @@ static const char *clause_end(const char *p)
     return end;
 }
 
+/* A verdict shared by a list that the test name opens: "FABER, gait and
+ * reflexes are normal", "FADIR, FABER and the SLR were positive". From q,
+ * just after the name: separators and items of at most four words without
+ * a verb of their own, then the copula, then the verdict. 1, -1 or 0. */
+static int list_verdict(const char *q, const char *e)
+{
+    static const char *const seps[] = {", and ", ", ", " and ", " or "};
+    static const char *const cop[] = {"is ", "are ", "was ", "were "};
+    static const char *const stops[] = {"has ", "have ", "had ", "reports ", "shows ", "feels "};
+    static const struct { const char *text; int value; } verdict[] = {
+        {"positive", 1}, {"abnormal", 1}, {"negative", -1}, {"normal", -1}, {"unremarkable", -1}};
+    const char *r = q;
+    int items = 0;
+    for (;;) {
+        size_t l = 0;
+        for (size_t i = 0; i < sizeof seps / sizeof *seps && !l; i++)
+            l = starts(r, e, seps[i]);
+        if (!l || items >= 6)
+            return 0;
+        r += l; /* an item: words up to the next separator or the copula */
+        items++;
+        for (int words = 0;; words++) {
+            if (r >= e || words > 4 || starts_any(r, e, stops, sizeof stops / sizeof *stops))
+                return 0;
+            if (words && starts_any(r, e, cop, sizeof cop / sizeof *cop)) {
+                r = next_word(r, e);
+                if (starts(r, e, "all ") || starts(r, e, "both "))
+                    r = next_word(r, e);
+                for (size_t i = 0; i < sizeof verdict / sizeof *verdict; i++) {
+                    size_t n = starts(r, e, verdict[i].text);
+                    if (n && (r + n == e || !isalnum((unsigned char)r[n])))
+                        return verdict[i].value;
+                }
+                return 0;
+            }
+            while (r < e && *r != ' ' && *r != ',')
+                r++;
+            if (r >= e || *r == ',' || starts(r, e, " and ") || starts(r, e, " or "))
+                break;
+            r++;
+        }
+    }
+}
+
 /* "positive"/"negative" right next to a test name decides its value, whatever
  * else the clause says ("positive FABER, negative FADIR", "the SLR test was
- * negative"): 1, -1, or 0 when there is none. Only for phrases that name a
- * finding as present. */
-static int local_polarity(const char *b, const char *e, const char *w, const char *we)
+ * negative"), also across a list that shares the verdict when the phrase is
+ * the name of an examination finding (name: "FABER, gait and reflexes are
+ * normal"; not "walks with a limp, reflexes are normal"): 1, -1, or 0 when
+ * there is none. Only for phrases that name a finding as
+ * present. */
+static int local_polarity(const char *b, const char *e, const char *w, const char *we, bool name)
 {
     static const struct { const char *text; int value; } before[] = {
         {"positive ", 1}, {"abnormal ", 1}, {"negative ", -1}, {"normal ", -1}, {"+ve ", 1}, {"-ve ", -1}};
@@ -431,6 +478,7 @@ static int local_polarity(const char *b, const char *e, const char *w, const cha
             q += l;
             break;
         }
+    const char *named = q; /* after "test", "sign" */
     for (size_t i = 0, l; i < sizeof verb / sizeof *verb; i++)
         if ((l = starts(q, e, verb[i]))) {
             q += l;
@@ -441,7 +489,7 @@ static int local_polarity(const char *b, const char *e, const char *w, const cha
         if (l && (q + l == e || !isalnum((unsigned char)q[l])))
             return after[i].value;
     }
-    return 0;
+    return name ? list_verdict(named, e) : 0;
 }
 
 /* Does any of the words occur at a word start in [b, e)? */
@@ -688,6 +736,20 @@ static bool words_in_gaps(const struct span *gap, int ngap)
  * of a covering match (hinge_word: "hip pain on walking"), every phrase may
  * start, a plain one only when it reaches past the covered words. Returns
  * the end of the longest plain match, or w when none matched. */
+/* Is the phrase the bare name of an examination finding ("faber", "the
+ * patrick test"), with no verb of its own ("walks with a limp")? */
+static bool exam_name(const gl_kb *kb, const kb_phrase *ph)
+{
+    static const char *const verbs[] = {"walk", "limp", "has ", "have ", "had ", "is ", "was ", "are ", "were ",
+                                        "reproduc", "provok", "hurt", "cause", "produc"};
+    if (strncmp(kb->find[ph->finding].id, "ex_", 3))
+        return false;
+    for (const char *p = ph->text; *p; p++)
+        if (word_start(ph->text, p) && starts_any(p, p + strlen(p), verbs, sizeof verbs / sizeof *verbs))
+            return false;
+    return true;
+}
+
 static const char *match_at(gl_case *c, const char *b, const char *e, const char *w, const struct cue *cue,
                             int ncue, struct scope sc, bool plain, bool hinge, const char *covered)
 {
@@ -752,7 +814,7 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             const kb_phrase *ph = &kb->phrase[i];
             if (ph->head != ph->len || !in_scope(kb, ph, sc))
                 continue;
-            int local = ph->value > 0 ? local_polarity(b, e, w, w + best) : 0;
+            int local = ph->value > 0 ? local_polarity(b, e, w, w + best, exam_name(kb, ph)) : 0;
             if (!local && said_further(kb, gapped, ngapped, ph->finding, w + best))
                 continue;
             int v = local ? local : negated(cue, ncue, b, w, w + best, NULL, 0, e) ? -ph->value : ph->value;
@@ -935,6 +997,118 @@ static const char *hinge_word(const char *b, const char *w, const char *m)
     return NULL;
 }
 
+/* Read one clause [p, e) of the lower-cased note. */
+static void mine_clause(gl_case *c, const char *p, const char *e, bool imaging)
+{
+    const gl_kb *kb = c->kb;
+    struct cue cue[MAX_CUES];
+    int ncue = find_cues(p, e, cue);
+    struct scope sc = clause_scope(imaging, p, e);
+    const char *family = family_from(p, e);
+    /* plain phrases consume their words; strength phrases with gaps are
+     * also tried inside them ("resisted hip flexion is weak": the
+     * resisted-flexion test and "hip flexion * weak") */
+    const char *covered = p, *hinge = NULL;
+    for (const char *w = p; w < e; w++)
+        if (word_start(p, w)) {
+            sc.family = family && w >= family;
+            if (kb->nnumber && w >= covered)
+                read_number(c, e, w, sc);
+            const char *m = match_at(c, p, e, w, cue, ncue, sc, w >= covered, w == hinge, covered);
+            if (m > covered) {
+                covered = m;
+                hinge = hinge_word(p, w, m);
+            }
+        }
+}
+
+/* A verdict of normality shared by a list of subjects: "leg strength, tendon
+ * reflexes and sensation are normal", "tone, power, reflexes and sensation
+ * were all normal". The phrases know "reflexes normal", "strength normal";
+ * each subject is read as "<subject> <verdict>". A list item has at most
+ * SUBJECT_WORDS words and no verb of its own ("she has buttock pain, reflexes
+ * are normal": the pain is not normal); a single subject is read so too
+ * ("sensation was all normal"). Test names in the list take the verdict in
+ * place (list_verdict), so both readings agree. */
+enum { SUBJECT_WORDS = 4, MAX_SUBJECTS = 8 };
+static const char *const copula[] = {"is ", "are ", "was ", "were "};
+static const char *const normal_words[] = {"normal", "intact", "full", "symmetric", "unremarkable", "preserved",
+                                           "within normal"};
+
+/* Is the word at r a verb that gives an item its own statement? */
+static bool own_verb(const char *r, const char *e)
+{
+    static const char *const verbs[] = {"is ", "are ", "was ", "were ", "has ", "have ", "had ", "reports ",
+                                        "describes ", "complains ", "feels ", "walks ", "shows "};
+    return starts_any(r, e, verbs, sizeof verbs / sizeof *verbs);
+}
+
+/* Length of a list separator at r: ", and ", ", ", " and ", or 0. */
+static size_t list_sep(const char *r, const char *e)
+{
+    size_t l = starts(r, e, ", and ");
+    if (!l)
+        l = starts(r, e, ", ");
+    if (!l)
+        l = starts(r, e, " and ");
+    return l;
+}
+
+static void read_item(gl_case *c, const char *item, const char *item_end, const char *verdict, const char *e,
+                      bool imaging)
+{
+    char buf[192];
+    size_t il = (size_t)(item_end - item), vl = (size_t)(e - verdict);
+    if (il + 1 + vl >= sizeof buf)
+        vl = sizeof buf - il - 2;
+    if (il + 2 >= sizeof buf)
+        return;
+    memcpy(buf, item, il);
+    buf[il] = ' ';
+    memcpy(buf + il + 1, verdict, vl);
+    buf[il + 1 + vl] = '\0';
+    mine_clause(c, buf, buf + il + 1 + vl, imaging);
+}
+
+static void read_shared_verdict(gl_case *c, const char *b, const char *e, bool imaging)
+{
+    for (const char *q = b + 1; q < e; q++) {
+        if (q[-1] != ' ' || !starts_any(q, e, copula, sizeof copula / sizeof *copula))
+            continue;
+        const char *v = next_word(q, e);
+        if (starts(v, e, "all ") || starts(v, e, "both "))
+            v = next_word(v, e);
+        if (v >= e || !starts_any(v, e, normal_words, sizeof normal_words / sizeof *normal_words))
+            continue;
+        /* the separators between the subjects, left to right */
+        const char *subjects_end = q - 1, *sep[MAX_SUBJECTS];
+        size_t len[MAX_SUBJECTS];
+        int n = 0;
+        for (const char *r = b; r < subjects_end && n < MAX_SUBJECTS;) {
+            size_t l = list_sep(r, subjects_end);
+            if (l) {
+                sep[n] = r, len[n++] = l;
+                r += l;
+            } else {
+                r++;
+            }
+        }
+        /* the items, right to left, while they are short subjects without
+         * a verb; the last one too ("gait were normal", "sensation were all
+         * normal": the phrases know "gait normal") */
+        for (int k = n; k >= 0; k--) {
+            const char *start = k ? sep[k - 1] + len[k - 1] : b, *end = k < n ? sep[k] : subjects_end;
+            bool verb = false;
+            for (const char *r = start; r < end && !verb; r = next_word(r, end))
+                verb = own_verb(r, end);
+            if (verb || start >= end || words_between(start, end) > SUBJECT_WORDS)
+                break;
+            read_item(c, start, end, v, e, imaging);
+        }
+        q = v;
+    }
+}
+
 int case_mine_note(gl_case *c)
 {
     const gl_kb *kb = c->kb;
@@ -952,25 +1126,8 @@ int case_mine_note(gl_case *c)
     bool imaging = sentence_imaging(low, stop(low, SENTENCE_STOPS));
     for (const char *p = low; *p;) {
         const char *e = clause_end(p);
-        struct cue cue[MAX_CUES];
-        int ncue = find_cues(p, e, cue);
-        struct scope sc = clause_scope(imaging, p, e);
-        const char *family = family_from(p, e);
-        /* plain phrases consume their words; strength phrases with gaps are
-         * also tried inside them ("resisted hip flexion is weak": the
-         * resisted-flexion test and "hip flexion * weak") */
-        const char *covered = p, *hinge = NULL;
-        for (const char *w = p; w < e; w++)
-            if (word_start(p, w)) {
-                sc.family = family && w >= family;
-                if (kb->nnumber && w >= covered)
-                    read_number(c, e, w, sc);
-                const char *m = match_at(c, p, e, w, cue, ncue, sc, w >= covered, w == hinge, covered);
-                if (m > covered) {
-                    covered = m;
-                    hinge = hinge_word(p, w, m);
-                }
-            }
+        mine_clause(c, p, e, imaging);
+        read_shared_verdict(c, p, e, imaging);
         p = *e ? e + 1 : e;
         if (strchr(SENTENCE_STOPS, e[0]) && e[0]) /* a new sentence starts at p */
             imaging = sentence_imaging(p, stop(p, SENTENCE_STOPS));

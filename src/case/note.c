@@ -139,12 +139,25 @@ static const char *cue_scope_end(const char *at, const char *e)
     static const char *const subject[] = {", the ", ", his ", ", her ", ", their ", ", it ", ", she ",
                                           ", he ", ", they ", ", this ", ", these "};
     static const char *const verbs[] = {"is ", "are ", "was ", "were ", "has ", "have ", "had "};
+    static const char *const and_subject[] = {", and the ", ", and a ", ", and an ", ", and his ", ", and her ",
+                                              ", and their ", ", and it ", ", and she ", ", and he "};
+    static const char *const predicates[] = {"is ", "are ", "was ", "were ", "has ", "have ", "had ", "bring",
+                                             "reproduc", "provok", "caus", "make", "made ", "gives ", "gave ",
+                                             "show", "elicit", "hurt", "increas", "limit"};
     const char *end = scope_end(at, e, false);
     for (const char *q = at; q < end; q++) {
         if (*q != ',')
             continue;
         if (starts(q, end, ", ") && new_statement(q + 2, e))
             return q;
+        /* ", and a right straight leg raise to 55 degrees brings on pain":
+         * a new subject with its own verb, however long the subject */
+        if (starts_any(q, end, and_subject, sizeof and_subject / sizeof *and_subject)) {
+            const char *r = next_word(next_word(q + 2, end), end);
+            for (int word = 0; word < 8 && r < end; word++, r = next_word(r, end))
+                if (starts_any(r, end, predicates, sizeof predicates / sizeof *predicates))
+                    return q;
+        }
         if (!starts_any(q, end, subject, sizeof subject / sizeof *subject))
             continue;
         const char *r = next_word(q + 2, end); /* the word after the subject's first word */

@@ -19,6 +19,7 @@
  * follows a denial. Every mined finding is
  * kept with its phrase so the report can show exactly what was read. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1122,6 +1123,101 @@ static void read_shared_verdict(gl_case *c, const char *b, const char *e, bool i
     }
 }
 
+/* Body sites listed after a pain ("spreading into the right buttock, groin
+ * and leg", "pain in the right buttock and right leg"): the phrases read
+ * the first site in place ("buttock"), but a bare "leg" or "groin" further
+ * on is too ambiguous for a phrase of its own ("leg raise", "leg weakness").
+ * When an item of the list names a pain and ends in a body site, each
+ * following item that is a bare site (side and article words allowed, and
+ * a phrase of its own after it: "and left leg for six weeks") is read as
+ * "<site> pain". */
+static const char *const pain_words[] = {"pain", "ache", "aching", "sciatica", "radiat", "spread", "shoot",
+                                         "burning", "cramp", "hurt"};
+static const struct { const char *word, *site; } sites[] = {
+    {"legs", "leg"},       {"leg", "leg"},         {"buttocks", "buttock"}, {"buttock", "buttock"},
+    {"groins", "groin"},   {"groin", "groin"},     {"hips", "hip"},         {"hip", "hip"},
+    {"calves", "calf"},    {"calf", "calf"},       {"feet", "foot"},        {"foot", "foot"},
+    {"heels", "heel"},     {"heel", "heel"},       {"ankles", "ankle"},     {"ankle", "ankle"},
+    {"shins", "shin"},     {"shin", "shin"},       {"toes", "toe"},         {"sacrum", "sacrum"},
+    {"hamstrings", "hamstring"}, {"hamstring", "hamstring"}, {"lower back", "low back"},
+    {"low back", "low back"}, {"back", "back"}};
+
+/* The site an item of [b, e) names, or NULL: the item's words, after side
+ * and article words, are one site word (or "lower leg" and the like). */
+static const char *bare_site(const char *b, const char *e, bool *lower)
+{
+    static const char *const skip[] = {"the ", "his ", "her ", "their ", "both ", "left ", "right ", "each ",
+                                       "also ", "into the ", "to the ", "down the "};
+    *lower = false;
+    for (bool more = true; more && b < e;) {
+        more = false;
+        for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+            if (starts(b, e, skip[i])) {
+                b += strlen(skip[i]);
+                more = true;
+            }
+    }
+    if (starts(b, e, "lower ") && !starts(b, e, "lower back")) {
+        *lower = true;
+        b += 6;
+    }
+    /* the site may carry a phrase of its own ("left leg for six weeks") */
+    static const char *const tail[] = {" for ", " since ", " that ", " which ", " with ", " when ", " after ",
+                                       " during ", " over ", " on ", " at ", " in "};
+    for (size_t i = 0; i < sizeof sites / sizeof *sites; i++) {
+        size_t l = starts(b, e, sites[i].word);
+        if (l && (b + l == e || starts_any(b + l, e, tail, sizeof tail / sizeof *tail)))
+            return sites[i].site;
+    }
+    return NULL;
+}
+
+/* Does [b, e) end in a body site and name a pain? */
+static bool pain_at_site(const char *b, const char *e)
+{
+    if (!has_word(b, e, pain_words, sizeof pain_words / sizeof *pain_words))
+        return false;
+    const char *w = e;
+    while (w > b && w[-1] != ' ')
+        w--;
+    for (size_t i = 0; i < sizeof sites / sizeof *sites; i++)
+        if (starts(w, e, sites[i].word) == (size_t)(e - w))
+            return true;
+    return false;
+}
+
+static void read_site_list(gl_case *c, const char *b, const char *e, bool imaging)
+{
+    enum { MAX_ITEMS = 12 };
+    const char *item[MAX_ITEMS + 1], *item_end[MAX_ITEMS + 1];
+    int n = 0;
+    item[0] = b;
+    for (const char *r = b; r < e && n < MAX_ITEMS;) {
+        size_t l = list_sep(r, e);
+        if (!l) {
+            r++;
+            continue;
+        }
+        item_end[n++] = r;
+        r += l;
+        item[n] = r;
+    }
+    item_end[n++] = e;
+    for (int k = 0; k + 1 < n; k++) {
+        if (!pain_at_site(item[k], item_end[k]))
+            continue;
+        for (int j = k + 1; j < n; j++) {
+            bool lower;
+            const char *site = bare_site(item[j], item_end[j], &lower);
+            if (!site)
+                break;
+            char buf[40];
+            snprintf(buf, sizeof buf, "%s%s pain", lower ? "lower " : "", site);
+            mine_clause(c, buf, buf + strlen(buf), imaging);
+        }
+    }
+}
+
 int case_mine_note(gl_case *c)
 {
     const gl_kb *kb = c->kb;
@@ -1141,6 +1237,7 @@ int case_mine_note(gl_case *c)
         const char *e = clause_end(p);
         mine_clause(c, p, e, imaging);
         read_shared_verdict(c, p, e, imaging);
+        read_site_list(c, p, e, imaging);
         p = *e ? e + 1 : e;
         if (strchr(SENTENCE_STOPS, e[0]) && e[0]) /* a new sentence starts at p */
             imaging = sentence_imaging(p, stop(p, SENTENCE_STOPS));

@@ -140,6 +140,7 @@ static const char *cue_scope_end(const char *at, const char *e)
     static const char *const subject[] = {", the ", ", his ", ", her ", ", their ", ", it ", ", she ",
                                           ", he ", ", they ", ", this ", ", these "};
     static const char *const verbs[] = {"is ", "are ", "was ", "were ", "has ", "have ", "had "};
+    static const char *const accompany[] = {", with a ", ", with an ", ", with the ", ", with some "};
     static const char *const and_subject[] = {", and the ", ", and a ", ", and an ", ", and his ", ", and her ",
                                               ", and their ", ", and it ", ", and she ", ", and he "};
     static const char *const predicates[] = {"is ", "are ", "was ", "were ", "has ", "have ", "had ", "bring",
@@ -150,6 +151,10 @@ static const char *cue_scope_end(const char *at, const char *e)
         if (*q != ',')
             continue;
         if (starts(q, end, ", ") && new_statement(q + 2, e))
+            return q;
+        /* "pain that does not radiate, with a popping felt at the front of
+         * the hip": what the patient has besides */
+        if (starts_any(q, end, accompany, sizeof accompany / sizeof *accompany))
             return q;
         /* ", and a right straight leg raise to 55 degrees brings on pain":
          * a new subject with its own verb, however long the subject */

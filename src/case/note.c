@@ -1016,8 +1016,10 @@ static const char *hinge_word(const char *b, const char *w, const char *m)
     return NULL;
 }
 
-/* Read one clause [p, e) of the lower-cased note. */
-static void mine_clause(gl_case *c, const char *p, const char *e, bool imaging)
+/* Read one clause [p, e) of the lower-cased note; laboratory values only
+ * when numbers is set (not in the short clauses rebuilt from a list, whose
+ * numbers may belong to another item). */
+static void mine_clause(gl_case *c, const char *p, const char *e, bool imaging, bool numbers)
 {
     const gl_kb *kb = c->kb;
     struct cue cue[MAX_CUES];
@@ -1031,7 +1033,7 @@ static void mine_clause(gl_case *c, const char *p, const char *e, bool imaging)
     for (const char *w = p; w < e; w++)
         if (word_start(p, w)) {
             sc.family = family && w >= family;
-            if (kb->nnumber && w >= covered)
+            if (numbers && kb->nnumber && w >= covered)
                 read_number(c, e, w, sc);
             const char *m = match_at(c, p, e, w, cue, ncue, sc, w >= covered, w == hinge, covered);
             if (m > covered) {
@@ -1078,15 +1080,15 @@ static void read_item(gl_case *c, const char *item, const char *item_end, const 
 {
     char buf[192];
     size_t il = (size_t)(item_end - item), vl = (size_t)(e - verdict);
-    if (il + 1 + vl >= sizeof buf)
-        vl = sizeof buf - il - 2;
     if (il + 2 >= sizeof buf)
         return;
+    if (il + 1 + vl >= sizeof buf)
+        vl = sizeof buf - il - 2;
     memcpy(buf, item, il);
     buf[il] = ' ';
     memcpy(buf + il + 1, verdict, vl);
     buf[il + 1 + vl] = '\0';
-    mine_clause(c, buf, buf + il + 1 + vl, imaging);
+    mine_clause(c, buf, buf + il + 1 + vl, imaging, false);
 }
 
 static void read_shared_verdict(gl_case *c, const char *b, const char *e, bool imaging)
@@ -1218,7 +1220,7 @@ static void read_site_list(gl_case *c, const char *b, const char *e, bool imagin
                 break;
             char buf[40];
             snprintf(buf, sizeof buf, "%s%s pain", lower ? "lower " : "", site);
-            mine_clause(c, buf, buf + strlen(buf), imaging);
+            mine_clause(c, buf, buf + strlen(buf), imaging, false);
         }
     }
 }
@@ -1240,9 +1242,14 @@ int case_mine_note(gl_case *c)
     bool imaging = sentence_imaging(low, stop(low, SENTENCE_STOPS));
     for (const char *p = low; *p;) {
         const char *e = clause_end(p);
-        mine_clause(c, p, e, imaging);
-        read_shared_verdict(c, p, e, imaging);
-        read_site_list(c, p, e, imaging);
+        mine_clause(c, p, e, imaging, true);
+        /* the rebuilt clauses keep the clause's scope: nothing from one that
+         * says results are unknown, nothing after a relative is named */
+        if (!clause_scope(imaging, p, e).unknown) {
+            const char *family = family_from(p, e), *own_end = family ? family : e;
+            read_shared_verdict(c, p, own_end, imaging);
+            read_site_list(c, p, own_end, imaging);
+        }
         p = *e ? e + 1 : e;
         if (strchr(SENTENCE_STOPS, e[0]) && e[0]) /* a new sentence starts at p */
             imaging = sentence_imaging(p, stop(p, SENTENCE_STOPS));

@@ -1137,7 +1137,7 @@ static void read_shared_verdict(gl_case *c, const char *b, const char *e, bool i
  * When an item of the list names a pain and ends in a body site, each
  * following item that is a bare site (side and article words allowed, and
  * a phrase of its own after it: "and left leg for six weeks") is read as
- * "<site> pain". */
+ * the first site would be (read_site). */
 static const char *const pain_words[] = {"pain", "ache", "aching", "sciatica", "radiat", "spread", "shoot",
                                          "burning", "cramp", "hurt"};
 static const struct { const char *word, *site; } sites[] = {
@@ -1179,28 +1179,53 @@ static const char *bare_site(const char *b, const char *e, bool *lower)
     return NULL;
 }
 
-/* Does [b, e) end in a body site and name a pain? */
-static bool pain_at_site(const char *b, const char *e)
+/* Where the body site that ends [b, e) starts, when the item names a pain;
+ * else NULL. */
+static const char *pain_at_site(const char *b, const char *e)
 {
     if (!has_word(b, e, pain_words, sizeof pain_words / sizeof *pain_words))
-        return false;
+        return NULL;
     const char *w = e;
     while (w > b && w[-1] != ' ')
         w--;
     for (size_t i = 0; i < sizeof sites / sizeof *sites; i++)
         if (starts(w, e, sites[i].word) == (size_t)(e - w))
-            return true;
-    return false;
+            return w;
+    return NULL;
+}
+
+/* Read "<text before the first site><site>" ("no pain in the buttock or leg":
+ * "no pain in the leg"), so that a denial speaks of every site; when nothing
+ * in that text denies, also "<site> pain", which more phrases know ("pain in
+ * the right buttock and right leg": "leg pain"). */
+static void read_site(gl_case *c, const char *b, const char *at, const char *site, bool lower, bool imaging)
+{
+    static const char *const deny[] = {"no ", "not ", "n't", "without", "denies", "denied", "deny", "never",
+                                       "nor ", "free of", "absent", "negative"};
+    char buf[256];
+    size_t pl = (size_t)(at - b);
+    int n = snprintf(buf, sizeof buf, "%.*s%s%s", (int)(pl < 200 ? pl : 200), pl < 200 ? b : at - 200,
+                     lower ? "lower " : "", site);
+    if (n > 0 && (size_t)n < sizeof buf)
+        mine_clause(c, buf, buf + n, imaging, false);
+    if (has_word(b, at, deny, sizeof deny / sizeof *deny))
+        return;
+    n = snprintf(buf, sizeof buf, "%s%s pain", lower ? "lower " : "", site);
+    if (n > 0 && (size_t)n < sizeof buf)
+        mine_clause(c, buf, buf + n, imaging, false);
 }
 
 static void read_site_list(gl_case *c, const char *b, const char *e, bool imaging)
 {
     enum { MAX_ITEMS = 12 };
+    static const char *const seps[] = {", and ", ", or ", ", ", " and ", " or "};
     const char *item[MAX_ITEMS + 1], *item_end[MAX_ITEMS + 1];
     int n = 0;
     item[0] = b;
     for (const char *r = b; r < e && n < MAX_ITEMS;) {
-        size_t l = list_sep(r, e);
+        size_t l = 0;
+        for (size_t i = 0; i < sizeof seps / sizeof *seps && !l; i++)
+            l = starts(r, e, seps[i]);
         if (!l) {
             r++;
             continue;
@@ -1211,16 +1236,15 @@ static void read_site_list(gl_case *c, const char *b, const char *e, bool imagin
     }
     item_end[n++] = e;
     for (int k = 0; k + 1 < n; k++) {
-        if (!pain_at_site(item[k], item_end[k]))
+        const char *at = pain_at_site(item[k], item_end[k]);
+        if (!at)
             continue;
         for (int j = k + 1; j < n; j++) {
             bool lower;
             const char *site = bare_site(item[j], item_end[j], &lower);
             if (!site)
                 break;
-            char buf[40];
-            snprintf(buf, sizeof buf, "%s%s pain", lower ? "lower " : "", site);
-            mine_clause(c, buf, buf + strlen(buf), imaging, false);
+            read_site(c, b, at, site, lower, imaging);
         }
     }
 }

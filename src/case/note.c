@@ -359,7 +359,8 @@ static bool stated_before_comma(const char *b, const char *w, const char *end, c
 {
     static const char *const said[] = {"is ", "are ", "was ", "were ", "reproduc", "provok", "tender", "positive",
                                        "painful", "normal", "weak", "elicit", "hurt", "2+", "intact", "full",
-                                       "limited", "restricted", "reduced", "+ve"};
+                                       "limited", "restricted", "reduced", "+ve", "has ", "had ", "have ",
+                                       "reports ", "describes ", "complains "};
     const char *comma = memchr(end, ',', (size_t)(cue_at > end ? cue_at - end : 0));
     if (!comma)
         return false;
@@ -1051,7 +1052,7 @@ static void mine_clause(gl_case *c, const char *p, const char *e, bool imaging, 
  * are normal": the pain is not normal); a single subject is read so too
  * ("sensation was all normal"). Test names in the list take the verdict in
  * place (list_verdict), so both readings agree. */
-enum { SUBJECT_WORDS = 4, MAX_SUBJECTS = 8 };
+enum { SUBJECT_WORDS = 5, MAX_SUBJECTS = 8 };
 static const char *const copula[] = {"is ", "are ", "was ", "were "};
 static const char *const normal_words[] = {"normal", "intact", "full", "symmetric", "unremarkable", "preserved",
                                            "within normal"};
@@ -1147,7 +1148,8 @@ static const struct { const char *word, *site; } sites[] = {
     {"heels", "heel"},     {"heel", "heel"},       {"ankles", "ankle"},     {"ankle", "ankle"},
     {"shins", "shin"},     {"shin", "shin"},       {"toes", "toe"},         {"sacrum", "sacrum"},
     {"hamstrings", "hamstring"}, {"hamstring", "hamstring"}, {"lower back", "low back"},
-    {"low back", "low back"}, {"back", "back"}};
+    {"low back", "low back"}, {"back", "back"}, {"anus", "perineal"}, {"scrotum", "perineal"},
+    {"perineum", "perineal"}, {"genitals", "genital"}};
 
 /* The site an item of [b, e) names, or NULL: the item's words, after side
  * and article words, are one site word (or "lower leg" and the like). */

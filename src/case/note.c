@@ -16,8 +16,11 @@
  * finding entered in "findings" or set by a measurement is never changed; of
  * the note's statements the first wins, unless a specific one follows a
  * summary ("reflexes normal ... absent ankle jerk") or a statement of presence
- * follows a denial. Every mined finding is
- * kept with its phrase so the report can show exactly what was read. */
+ * follows a denial; a summary before "except" keeps its denials only when the
+ * exception overrides one of them (take_back_denials). Lists that share a
+ * verdict or a pain are read item by item (read_shared_verdict,
+ * read_site_list). Every mined finding is kept with its phrase so the report
+ * can show exactly what was read. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1251,6 +1254,28 @@ static void read_site_list(gl_case *c, const char *b, const char *e, bool imagin
     }
 }
 
+/* "Lumbar movement is full except for forward bending", "strength is normal
+ * except for weakness of the big toe extensor": the clause before "except"
+ * is a summary the next one qualifies. When the exception changes none of
+ * the summary's readings, what it excepts is unknown, so the denials made in
+ * that clause are taken back (unknown, not absent); what it states present
+ * stays. When the exception overrides one of the summary's own readings
+ * ("reflexes are normal except for an absent ankle jerk"), it has said what
+ * it excepts, and the rest of the summary stands. */
+enum { MAX_SUMMARY = 64 };
+
+static void take_back_denials(gl_case *c, int from, int to)
+{
+    int keep = from;
+    for (int i = from; i < c->nmined; i++) {
+        if (i < to && c->mined[i].value < 0)
+            c->state[c->mined[i].finding] = 0;
+        else
+            c->mined[keep++] = c->mined[i];
+    }
+    c->nmined = keep;
+}
+
 int case_mine_note(gl_case *c)
 {
     const gl_kb *kb = c->kb;
@@ -1266,8 +1291,13 @@ int case_mine_note(gl_case *c)
     for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)c->note[i]);
     bool imaging = sentence_imaging(low, stop(low, SENTENCE_STOPS));
+    int summary_from = 0, summary_to = 0; /* readings of a clause before "except" */
     for (const char *p = low; *p;) {
         const char *e = clause_end(p);
+        int before = c->nmined;
+        signed char was[MAX_SUMMARY];
+        for (int i = summary_from; i < summary_to && i - summary_from < MAX_SUMMARY; i++)
+            was[i - summary_from] = (signed char)c->mined[i].value;
         mine_clause(c, p, e, imaging, true);
         /* the rebuilt clauses keep the clause's scope: nothing from one that
          * says results are unknown, nothing after a relative is named */
@@ -1276,6 +1306,16 @@ int case_mine_note(gl_case *c)
             read_shared_verdict(c, p, own_end, imaging);
             read_site_list(c, p, own_end, imaging);
         }
+        if (summary_to > summary_from) { /* this clause is the exception */
+            bool spoke = false; /* did the exception override one of the summary's readings? */
+            for (int i = summary_from; i < summary_to && i - summary_from < MAX_SUMMARY; i++)
+                spoke |= c->mined[i].value != was[i - summary_from];
+            if (!spoke)
+                take_back_denials(c, summary_from, summary_to);
+            summary_from = summary_to = 0;
+        }
+        if (starts(e, e + strlen(e), " except"))
+            summary_from = before, summary_to = c->nmined;
         p = *e ? e + 1 : e;
         if (strchr(SENTENCE_STOPS, e[0]) && e[0]) /* a new sentence starts at p */
             imaging = sentence_imaging(p, stop(p, SENTENCE_STOPS));

@@ -749,16 +749,6 @@ static bool words_in_gaps(const struct span *gap, int ngap)
     return false;
 }
 
-/* The phrases that match at word start w. Of the plain phrases (only when
- * plain: w is not covered by an earlier match) the longest win, and the words
- * they cover are not read again ("crossed SLR" is not also an "SLR"); phrases
- * with gaps are rules of their own and all apply, except one whose gaps hold
- * words of the longest plain phrase and that ends within it; and a plain
- * phrase yields to a phrase with gaps that names the same finding and reaches
- * further (said_further). At a hinge, the last word
- * of a covering match (hinge_word: "hip pain on walking"), every phrase may
- * start, a plain one only when it reaches past the covered words. Returns
- * the end of the longest plain match, or w when none matched. */
 /* Is the phrase the bare name of an examination finding ("faber", "the
  * patrick test"), with no verb of its own ("walks with a limp")? */
 static bool exam_name(const gl_kb *kb, const kb_phrase *ph)
@@ -773,6 +763,16 @@ static bool exam_name(const gl_kb *kb, const kb_phrase *ph)
     return true;
 }
 
+/* The phrases that match at word start w. Of the plain phrases (only when
+ * plain: w is not covered by an earlier match) the longest win, and the words
+ * they cover are not read again ("crossed SLR" is not also an "SLR"); phrases
+ * with gaps are rules of their own and all apply, except one whose gaps hold
+ * words of the longest plain phrase and that ends within it; and a plain
+ * phrase yields to a phrase with gaps that names the same finding and reaches
+ * further (said_further). At a hinge, the last word
+ * of a covering match (hinge_word: "hip pain on walking"), every phrase may
+ * start, a plain one only when it reaches past the covered words. Returns
+ * the end of the longest plain match, or w when none matched. */
 static const char *match_at(gl_case *c, const char *b, const char *e, const char *w, const struct cue *cue,
                             int ncue, struct scope sc, bool plain, bool hinge, const char *covered)
 {
@@ -1055,7 +1055,7 @@ static void mine_clause(gl_case *c, const char *p, const char *e, bool imaging, 
  * are normal": the pain is not normal); a single subject is read so too
  * ("sensation was all normal"). Test names in the list take the verdict in
  * place (list_verdict), so both readings agree. */
-enum { SUBJECT_WORDS = 5, MAX_SUBJECTS = 8 };
+enum { SUBJECT_WORDS = 5, MAX_SUBJECTS = 8, SUBJECTS_REACH = 400 };
 static const char *const copula[] = {"is ", "are ", "was ", "were "};
 static const char *const normal_words[] = {"normal", "intact", "full", "symmetric", "unremarkable", "preserved",
                                            "within normal"};
@@ -1105,11 +1105,14 @@ static void read_shared_verdict(gl_case *c, const char *b, const char *e, bool i
             v = next_word(v, e);
         if (v >= e || !starts_any(v, e, normal_words, sizeof normal_words / sizeof *normal_words))
             continue;
-        /* the separators between the subjects, left to right */
+        /* the separators between the subjects, left to right, within a
+         * window before the verb (a clause may be long: the work per verdict
+         * stays bounded) */
         const char *subjects_end = q - 1, *sep[MAX_SUBJECTS];
+        const char *from = subjects_end - b > SUBJECTS_REACH ? subjects_end - SUBJECTS_REACH : b;
         size_t len[MAX_SUBJECTS];
         int n = 0;
-        for (const char *r = b; r < subjects_end && n < MAX_SUBJECTS;) {
+        for (const char *r = from; r < subjects_end && n < MAX_SUBJECTS;) {
             size_t l = list_sep(r, subjects_end);
             if (l) {
                 sep[n] = r, len[n++] = l;
@@ -1122,7 +1125,7 @@ static void read_shared_verdict(gl_case *c, const char *b, const char *e, bool i
          * a verb; the last one too ("gait were normal", "sensation were all
          * normal": the phrases know "gait normal") */
         for (int k = n; k >= 0; k--) {
-            const char *start = k ? sep[k - 1] + len[k - 1] : b, *end = k < n ? sep[k] : subjects_end;
+            const char *start = k ? sep[k - 1] + len[k - 1] : from, *end = k < n ? sep[k] : subjects_end;
             bool verb = false;
             for (const char *r = start; r < end && !verb; r = next_word(r, end))
                 verb = own_verb(r, end);
@@ -1314,7 +1317,7 @@ int case_mine_note(gl_case *c)
                 take_back_denials(c, summary_from, summary_to);
             summary_from = summary_to = 0;
         }
-        if (starts(e, e + strlen(e), " except"))
+        if (!strncmp(e, " except", 7)) /* bounded: e is inside the note */
             summary_from = before, summary_to = c->nmined;
         p = *e ? e + 1 : e;
         if (strchr(SENTENCE_STOPS, e[0]) && e[0]) /* a new sentence starts at p */

@@ -262,6 +262,23 @@ static void b27_in_ibd(const gl_kb *kb)
     json_decref(none);
 }
 
+/* An absent femoral pulse is aorto-iliac disease until shown otherwise; it is
+ * not the Cowie sign of a persistent sciatic artery (that needs a palpable
+ * popliteal pulse), which had made an aneurysm the leading vascular cause. */
+static void absent_femoral_pulse(const gl_kb *kb)
+{
+    json_t *without = result_json(kb, "\"sx_worse_walking\": true, \"sx_relieved_by_standing_still\": true");
+    json_t *with = result_json(kb, "\"sx_worse_walking\": true, \"sx_relieved_by_standing_still\": true, "
+                                   "\"ex_femoral_pulse_absent\": true");
+    CHECK(without && with);
+    if (without && with) {
+        CHECK(probability(with, "vascular_claudication") > 2 * probability(without, "vascular_claudication"));
+        CHECK(probability(with, "gluteal_or_sciatic_artery_aneurysm") < probability(with, "vascular_claudication") / 5);
+    }
+    json_decref(without);
+    json_decref(with);
+}
+
 void test_assess(void)
 {
     gl_error err;
@@ -276,5 +293,6 @@ void test_assess(void)
     typical_negatives(kb);
     alone_arithmetic(kb);
     b27_in_ibd(kb);
+    absent_femoral_pulse(kb);
     gl_kb_free(&kb);
 }

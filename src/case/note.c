@@ -376,6 +376,20 @@ static bool stated_before_comma(const char *b, const char *w, const char *end, c
     return false;
 }
 
+/* "better with exercise and not with rest", "pain at rest but not at night":
+ * a "not" right after "and", "but" or "or" starts a contrast of its own and
+ * speaks forwards only. */
+static bool joined_negation(const char *b, const char *cue_at)
+{
+    static const char *const joins[] = {" and ", " but ", " or "};
+    for (size_t i = 0; i < sizeof joins / sizeof *joins; i++) {
+        size_t l = strlen(joins[i]); /* the cue starts right after the trailing space */
+        if ((size_t)(cue_at - b) >= l && !strncmp(cue_at - l, joins[i], l))
+            return true;
+    }
+    return false;
+}
+
 static bool negated(const struct cue *cue, int ncue, const char *b, const char *w, const char *end,
                     const struct span *gap, int ngap, const char *ce)
 {
@@ -391,7 +405,8 @@ static bool negated(const struct cue *cue, int ncue, const char *b, const char *
     for (int i = 0; i < ncue; i++) {
         if (cue[i].end <= w && w < cue[i].scope)
             return true;
-        if (cue[i].at >= end && !cue[i].pre_only && after_scope_end(end, ce) > cue[i].at &&
+        if (cue[i].at >= end && !cue[i].pre_only && !joined_negation(b, cue[i].at) &&
+            after_scope_end(end, ce) > cue[i].at &&
             (words_between(end, cue[i].at) <= AFTER_REACH ||
              (words_between(end, cue[i].at) <= LIST_REACH && shared_list(end, cue[i].at))) &&
             !(verb_negation(&cue[i]) && relative_between(end - 1, cue[i].at)) && !attributive(&cue[i], ce) &&

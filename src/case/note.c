@@ -764,6 +764,21 @@ static bool words_in_gaps(const struct span *gap, int ngap)
     return false;
 }
 
+/* Is the word before w a word of relief ("better after walking", "eases
+ * with sitting")? Then an aggravator phrase at w says the opposite of what it
+ * reads, and is not applied. */
+static bool relief_before(const char *b, const char *w)
+{
+    static const char *const relief[] = {"better ", "eases ", "eased ", "easier ", "relieved ", "improves ",
+                                         "improved ", "settles ", "settled ", "helps ", "helped ", "less "};
+    if (w - b < 2 || w[-1] != ' ')
+        return false;
+    const char *p = w - 1;
+    while (p > b && p[-1] != ' ')
+        p--;
+    return starts_any(p, w, relief, sizeof relief / sizeof *relief);
+}
+
 /* Is the phrase the bare name of an examination finding ("faber", "the
  * patrick test"), with no verb of its own ("walks with a limp")? */
 static bool exam_name(const gl_kb *kb, const kb_phrase *ph)
@@ -851,6 +866,8 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             int i = t->phrase[k];
             const kb_phrase *ph = &kb->phrase[i];
             if (ph->head != ph->len || !in_scope(kb, ph, sc))
+                continue;
+            if (ph->value > 0 && !strncmp(kb->find[ph->finding].id, "sx_worse_", 9) && relief_before(b, w))
                 continue;
             int local = ph->value > 0 ? local_polarity(b, e, w, w + best, exam_name(kb, ph)) : 0;
             if (!local && said_further(kb, gapped, ngapped, ph->finding, w + best))

@@ -445,13 +445,27 @@ static const char *clause_end(const char *p)
     return end;
 }
 
+/* Length of a list separator at r: ", and ", ", ", " and ", and with_or
+ * also ", or " and " or "; 0 when none starts there. */
+static size_t list_sep(const char *r, const char *e, bool with_or)
+{
+    static const char *const seps[] = {", and ", ", or ", ", ", " and ", " or "};
+    for (size_t i = 0; i < sizeof seps / sizeof *seps; i++) {
+        if (!with_or && strstr(seps[i], "or "))
+            continue;
+        size_t l = starts(r, e, seps[i]);
+        if (l)
+            return l;
+    }
+    return 0;
+}
+
 /* A verdict shared by a list that the test name opens: "FABER, gait and
  * reflexes are normal", "FADIR, FABER and the SLR were positive". From q,
  * just after the name: separators and items of at most four words without
  * a verb of their own, then the copula, then the verdict. 1, -1 or 0. */
 static int list_verdict(const char *q, const char *e)
 {
-    static const char *const seps[] = {", and ", ", ", " and ", " or "};
     static const char *const cop[] = {"is ", "are ", "was ", "were "};
     static const char *const stops[] = {"has ", "have ", "had ", "reports ", "shows ", "feels "};
     static const struct { const char *text; int value; } verdict[] = {
@@ -459,9 +473,7 @@ static int list_verdict(const char *q, const char *e)
     const char *r = q;
     int items = 0;
     for (;;) {
-        size_t l = 0;
-        for (size_t i = 0; i < sizeof seps / sizeof *seps && !l; i++)
-            l = starts(r, e, seps[i]);
+        size_t l = list_sep(r, e, true);
         if (!l || items >= 6)
             return 0;
         r += l; /* an item: words up to the next separator or the copula */
@@ -1100,17 +1112,6 @@ static bool own_verb(const char *r, const char *e)
     return starts_any(r, e, verbs, sizeof verbs / sizeof *verbs);
 }
 
-/* Length of a list separator at r: ", and ", ", ", " and ", or 0. */
-static size_t list_sep(const char *r, const char *e)
-{
-    size_t l = starts(r, e, ", and ");
-    if (!l)
-        l = starts(r, e, ", ");
-    if (!l)
-        l = starts(r, e, " and ");
-    return l;
-}
-
 static void read_item(gl_case *c, const char *item, const char *item_end, const char *verdict, const char *e,
                       bool imaging)
 {
@@ -1145,7 +1146,7 @@ static void read_shared_verdict(gl_case *c, const char *b, const char *e, bool i
         size_t len[MAX_SUBJECTS];
         int n = 0;
         for (const char *r = from; r < subjects_end && n < MAX_SUBJECTS;) {
-            size_t l = list_sep(r, subjects_end);
+            size_t l = list_sep(r, subjects_end, false);
             if (l) {
                 sep[n] = r, len[n++] = l;
                 r += l;
@@ -1258,14 +1259,11 @@ static void read_site(gl_case *c, const char *b, const char *at, const char *sit
 static void read_site_list(gl_case *c, const char *b, const char *e, bool imaging)
 {
     enum { MAX_ITEMS = 12 };
-    static const char *const seps[] = {", and ", ", or ", ", ", " and ", " or "};
     const char *item[MAX_ITEMS + 1], *item_end[MAX_ITEMS + 1];
     int n = 0;
     item[0] = b;
     for (const char *r = b; r < e && n < MAX_ITEMS;) {
-        size_t l = 0;
-        for (size_t i = 0; i < sizeof seps / sizeof *seps && !l; i++)
-            l = starts(r, e, seps[i]);
+        size_t l = list_sep(r, e, true);
         if (!l) {
             r++;
             continue;

@@ -91,34 +91,45 @@ static kb_expr *parse_cmp(parser *p, int var, int index)
     return e;
 }
 
+/* "(identifier)" after p or absent, copied to out; false with p->why set
+ * to the message for what is missing. */
+static bool paren_ident(parser *p, char *out, size_t size, const char *no_open, const char *no_id,
+                        const char *no_close)
+{
+    skip(p);
+    if (*p->s != '(') {
+        p->why = no_open;
+        return false;
+    }
+    p->s++;
+    skip(p);
+    size_t m = ident_len(p->s);
+    if (m == 0 || m >= size) {
+        p->why = no_id;
+        return false;
+    }
+    memcpy(out, p->s, m);
+    out[m] = '\0';
+    p->s += m;
+    skip(p);
+    if (*p->s != ')') {
+        p->why = no_close;
+        return false;
+    }
+    p->s++;
+    return true;
+}
+
 /* absent(finding_id): the finding is recorded absent. A bare name is true
  * only when present, and '!name' also holds when the finding is unknown, so
  * an interaction with a negative test result (HLA-B27 negative in IBD) needs
  * its own word: an untested patient must not get the correction. */
 static kb_expr *parse_absent(parser *p)
 {
-    skip(p);
-    if (*p->s != '(') {
-        p->why = "expected '(' after absent";
-        return NULL;
-    }
-    p->s++;
-    skip(p);
-    size_t m = ident_len(p->s);
     char fid[128];
-    if (m == 0 || m >= sizeof fid) {
-        p->why = "expected a finding ID in absent(...)";
+    if (!paren_ident(p, fid, sizeof fid, "expected '(' after absent", "expected a finding ID in absent(...)",
+                     "expected ')' after the finding ID"))
         return NULL;
-    }
-    memcpy(fid, p->s, m);
-    fid[m] = '\0';
-    p->s += m;
-    skip(p);
-    if (*p->s != ')') {
-        p->why = "expected ')' after the finding ID";
-        return NULL;
-    }
-    p->s++;
     int f = kb_find(p->kb, fid);
     if (f < 0) {
         p->why = "unknown finding ID in absent(...)";
@@ -150,28 +161,10 @@ static kb_expr *parse_name(parser *p)
     if (!strcmp(name, "duration_weeks"))
         return parse_cmp(p, V_DURATION, 0);
     if (!strcmp(name, "p")) {
-        skip(p);
-        if (*p->s != '(') {
-            p->why = "expected '(' after p";
-            return NULL;
-        }
-        p->s++;
-        skip(p);
-        size_t m = ident_len(p->s);
         char cid[128];
-        if (m == 0 || m >= sizeof cid) {
-            p->why = "expected a condition ID in p(...)";
+        if (!paren_ident(p, cid, sizeof cid, "expected '(' after p", "expected a condition ID in p(...)",
+                         "expected ')' after the condition ID"))
             return NULL;
-        }
-        memcpy(cid, p->s, m);
-        cid[m] = '\0';
-        p->s += m;
-        skip(p);
-        if (*p->s != ')') {
-            p->why = "expected ')' after the condition ID";
-            return NULL;
-        }
-        p->s++;
         int c = kb_cond(p->kb, cid);
         if (c < 0) {
             p->why = "unknown condition ID in p(...)";

@@ -112,6 +112,28 @@ static void fibular_versus_l5(const gl_kb *kb)
     l = load(kb, "footdrop_open");
     CHECK(l && rank_of(l, "common_fibular") <= 2 && rank_of(l, "root_L5") <= 2);
     CHECK(l && separator_is(l, 4, "ex_weakness_ankle_inversion", "ex_weakness_hip_abduction"));
+    /* a root tension sign moves the same foot drop towards L5: a positive
+     * straight-leg raise narrows the fibular head's lead over the L5 root
+     * and becomes a reason for L5, a negative one widens the lead
+     * (kb/anatomy/sensory.tsv) */
+    if (l) {
+        int fib = site_index(l, "common_fibular"), l5 = site_index(l, "root_L5");
+        double lead = l->logl[fib] - l->logl[l5];
+        signed char *st = malloc((size_t)kb->nfind);
+        if (st) {
+            memcpy(st, l->state, (size_t)kb->nfind);
+            st[kb_find(kb, "ex_slr")] = 1;
+            gl_localization *x = localize_state(kb, st, NULL, NULL);
+            CHECK(x && x->logl[fib] - x->logl[l5] < lead - 0.8);
+            CHECK(x && reason_is(x, "root_L5", "common_fibular", 2, "ex_slr", NULL));
+            gl_localization_free(&x);
+            st[kb_find(kb, "ex_slr")] = -1;
+            x = localize_state(kb, st, NULL, NULL);
+            CHECK(x && x->logl[fib] - x->logl[l5] > lead + 0.3);
+            gl_localization_free(&x);
+            free(st);
+        }
+    }
     gl_localization_free(&l);
 }
 

@@ -693,6 +693,15 @@ static const char *match_gaps(const kb_phrase *ph, const char *b, const char *e,
         const char *hit = NULL;
         int words = 0;
         for (const char *r = q; r < e && words <= MAX_GAP; r++) {
+            if (*r == '(') {
+                /* an aside does not count against the gap: "physiotherapy
+                 * (core stability, clam shells, side-lying abduction) has
+                 * not helped" */
+                const char *close = memchr(r, ')', (size_t)(e - r));
+                if (close)
+                    r = close;
+                continue;
+            }
             if (!word_start(b, r))
                 continue;
             /* the part runs up to the next " * " */

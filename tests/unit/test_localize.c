@@ -76,6 +76,20 @@ static bool separator_is(const gl_localization *l, int max, const char *f1, cons
     return false;
 }
 
+/* The localisation of l's case with one finding answered (v = 1 present, -1
+ * absent): the counterfactuals below. NULL on a memory failure. */
+static gl_localization *with_answer(const gl_kb *kb, const gl_localization *l, const char *finding, signed char v)
+{
+    signed char *st = malloc((size_t)kb->nfind);
+    if (!st)
+        return NULL;
+    memcpy(st, l->state, (size_t)kb->nfind);
+    st[kb_find(kb, finding)] = v;
+    gl_localization *x = localize_state(kb, st, NULL, NULL);
+    free(st);
+    return x;
+}
+
 /* The classic root patterns: right root first, supporting radiculopathy, and
  * the neighbouring nerve loses for an anatomical reason. */
 static void roots(const gl_kb *kb)
@@ -119,20 +133,13 @@ static void fibular_versus_l5(const gl_kb *kb)
     if (l) {
         int fib = site_index(l, "common_fibular"), l5 = site_index(l, "root_L5");
         double lead = l->logl[fib] - l->logl[l5];
-        signed char *st = malloc((size_t)kb->nfind);
-        if (st) {
-            memcpy(st, l->state, (size_t)kb->nfind);
-            st[kb_find(kb, "ex_slr")] = 1;
-            gl_localization *x = localize_state(kb, st, NULL, NULL);
-            CHECK(x && x->logl[fib] - x->logl[l5] < lead - 0.8);
-            CHECK(x && reason_is(x, "root_L5", "common_fibular", 2, "ex_slr", NULL));
-            gl_localization_free(&x);
-            st[kb_find(kb, "ex_slr")] = -1;
-            x = localize_state(kb, st, NULL, NULL);
-            CHECK(x && x->logl[fib] - x->logl[l5] > lead + 0.3);
-            gl_localization_free(&x);
-            free(st);
-        }
+        gl_localization *x = with_answer(kb, l, "ex_slr", 1);
+        CHECK(x && x->logl[fib] - x->logl[l5] < lead - 0.8);
+        CHECK(x && reason_is(x, "root_L5", "common_fibular", 2, "ex_slr", NULL));
+        gl_localization_free(&x);
+        x = with_answer(kb, l, "ex_slr", -1);
+        CHECK(x && x->logl[fib] - x->logl[l5] > lead + 0.3);
+        gl_localization_free(&x);
     }
     gl_localization_free(&l);
 }
@@ -151,15 +158,9 @@ static void sciatic_versus_l5(const gl_kb *kb)
     if (l) {
         int sci = site_index(l, "sciatic_deep_gluteal"), l5 = site_index(l, "root_L5");
         double lead = l->logl[sci] - l->logl[l5];
-        signed char *st = malloc((size_t)kb->nfind);
-        if (st) {
-            memcpy(st, l->state, (size_t)kb->nfind);
-            st[kb_find(kb, "ex_weakness_hip_abduction")] = 1;
-            gl_localization *x = localize_state(kb, st, NULL, NULL);
-            CHECK(x && x->logl[sci] - x->logl[l5] < lead - 1);
-            gl_localization_free(&x);
-            free(st);
-        }
+        gl_localization *x = with_answer(kb, l, "ex_weakness_hip_abduction", 1);
+        CHECK(x && x->logl[sci] - x->logl[l5] < lead - 1);
+        gl_localization_free(&x);
     }
     gl_localization_free(&l);
 }

@@ -67,6 +67,13 @@ typedef struct kb_corr {
     const char *name, *source;
 } kb_corr;
 
+/* A grouped history question (kb/groups.tsv): "Where is the pain?" answered
+ * once, with a pain map, for several findings. */
+typedef struct kb_group {
+    const char *id, *question, *source;
+    int *member, n;
+} kb_group;
+
 typedef struct kb_modifier {
     int cond;
     kb_expr *when;
@@ -175,6 +182,9 @@ struct gl_kb {
     kb_number *number;  /* laboratory values in notes (kb/note_numbers.tsv) */
     int nnumber;
     bool *screen;       /* per finding: part of the core consultation (kb/screen.tsv) */
+    kb_group *group;    /* grouped history questions, in asking order (kb/groups.tsv) */
+    int ngroup;
+    int *group_of;      /* per finding: its question group or -1 */
     int max_k;
     double size_prior[8];  /* P(exactly k conditions present), k = 1..max_k */
     double other_prior, scope_other, scope_top;

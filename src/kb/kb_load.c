@@ -1287,6 +1287,62 @@ static bool load_screen(src *s, gl_kb *kb, gl_error *err)
     return ok;
 }
 
+/* One member of a question group: a known history finding in no other group,
+ * and not a generic "site not recorded" form (that one is the follow-up when
+ * the specific answers are not known; next.c generic_ready). */
+static bool group_member(table *t, gl_kb *kb, kb_group *g, const char *tok, gl_error *err)
+{
+    int f = kb_find(kb, tok);
+    if (f < 0 || g->n == 64 || kb->group_of[f] >= 0)
+        return kb_fail(t, err, "findings", "unknown, repeated or already grouped finding \"%s\"", tok);
+    const kb_finding *k = &kb->find[f];
+    if (strcmp(k->kind, "history") && strcmp(k->kind, "symptom"))
+        return kb_fail(t, err, "findings", "\"%s\" is not a history finding (examination is one manoeuvre at a time)", tok);
+    if (k->composite >= 0 && kb->comp[k->composite].rule == COMP_ANY)
+        return kb_fail(t, err, "findings", "\"%s\" is a generic form: it is asked on its own after its specific forms", tok);
+    kb->group_of[f] = kb->ngroup;
+    g->member[g->n++] = f;
+    return true;
+}
+
+static bool load_groups(src *s, gl_kb *kb, gl_error *err)
+{
+    table t;
+    if (!table_open(s, &t, "groups.tsv", "id\tquestion\tfindings\tsource", true, err))
+        return table_close(&t), false;
+    kb->group = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->group);
+    kb->group_of = arena_alloc(kb->A, (size_t)kb->nfind * sizeof(int));
+    bool ok = kb->group && kb->group_of;
+    for (int f = 0; ok && f < kb->nfind; f++)
+        kb->group_of[f] = -1;
+    while (ok && table_next(&t, 4, err)) {
+        kb_group *g = &kb->group[kb->ngroup];
+        memset(g, 0, sizeof *g);
+        if (kb_find(kb, t.f[0]) >= 0 || !strcmp(t.f[0], "duration_weeks") || !*t.f[0] || !*t.f[1]) {
+            ok = kb_fail(&t, err, "id", "\"%s\" needs a question and an id that is not a finding", t.f[0]);
+            break;
+        }
+        for (int j = 0; ok && j < kb->ngroup; j++)
+            if (!strcmp(kb->group[j].id, t.f[0]))
+                ok = kb_fail(&t, err, "id", "repeated group \"%s\"", t.f[0]);
+        g->member = arena_alloc(kb->A, 64 * sizeof(int));
+        ok = ok && g->member;
+        char *save = NULL;
+        for (char *tok = strtok_r(t.f[2], " ", &save); ok && tok; tok = strtok_r(NULL, " ", &save))
+            ok = group_member(&t, kb, g, tok, err);
+        if (ok && g->n < 2)
+            ok = kb_fail(&t, err, "findings", "%sa group needs two findings or more", "");
+        if (ok && (ok = get_source(&t, 3, &g->source, kb->A, err))) {
+            g->id = dup(kb, t.f[0]);
+            g->question = dup(kb, t.f[1]);
+            kb->ngroup++;
+        }
+    }
+    ok = ok && !err_pending(err);
+    table_close(&t);
+    return ok;
+}
+
 static bool load_redflags(src *s, gl_kb *kb, gl_error *err)
 {
     table t;
@@ -1382,7 +1438,7 @@ static gl_kb *load(src *s, gl_error *out)
               load_findings(s, kb, &e) && resolve_entry(kb, &e) && load_profiles(s, kb, &e) && load_composites(s, kb, &e) && load_correlations(s, kb, &e) &&
               load_modifiers(s, kb, &e) && load_measurements(s, kb, &e) &&
               load_contradictions(s, kb, &e) && load_phrases(s, kb, &e) &&
-              load_numbers(s, kb, &e) && load_screen(s, kb, &e) &&
+              load_numbers(s, kb, &e) && load_screen(s, kb, &e) && load_groups(s, kb, &e) &&
               load_redflags(s, kb, &e);
     if (ok && !(kb->find_sorted = arena_alloc(kb->A, (size_t)kb->nfind * sizeof(int)))) {
         err_set(&e, GL_ERR_NOMEM, NULL, 0, NULL, "out of memory");

@@ -138,6 +138,13 @@ void test_kb(void)
     expect_refused("conditions.tsv", "piriformis_syndrome\tPiriformis syndrome\tdeep_gluteal_syndrome",
                    "piriformis_syndrome\tPiriformis syndrome\tdeep_gluteal_syndromes", "is not another condition");
     expect_refused("composites.tsv", "ex_slr ex_slump", "ex_slr ex_slumpp", "components");
+    /* question groups: history findings only, each in one group, no generic forms */
+    expect_refused("groups.tsv", "sx_pain_low_back sx_pain_sacral", "sx_pain_low_back ex_slr", "not a history finding");
+    expect_refused("groups.tsv", "sx_pain_low_back sx_pain_sacral", "sx_pain_low_back sx_worse_sitting",
+                   "already grouped");
+    expect_refused("groups.tsv", "sx_pain_low_back sx_pain_sacral", "sx_pain_low_back sx_pain_leg_unspecified",
+                   "generic form");
+    expect_refused("groups.tsv", "pain_worse\t", "sx_fever\t", "not a finding");
     expect_refused("measurements.tsv", "img_ischiofemoral_space_mm\tmm\t0\t100", "img_ischiofemoral_space_mm\tmm\t100\t0",
                    "min < max");
 }

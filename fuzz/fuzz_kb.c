@@ -15,6 +15,7 @@ static const char *const files[] = {
     "model.tsv", "conditions.tsv", "priors.tsv", "findings.tsv", "composites.tsv", "modifiers.tsv",
     "measurements.tsv", "contradictions.tsv", "redflags.tsv", "profiles/malignancy.tsv",
     "profiles/piriformis_syndrome.tsv", "findings-neuro.tsv", "note_phrases.tsv", "note_numbers.tsv",
+    "groups.tsv",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,6 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gl_result *r = c ? gl_assess(kb, c, &err) : NULL;
     if (r)
         free(gl_result_json(r, 0));
+    /* ...and its interview, through the question groups with a list answer */
+    gl_interview *iv = c ? gl_interview_new(kb, c, &err) : NULL;
+    const char *q;
+    for (int i = 0; iv && i < 8 && (q = gl_interview_next(iv)); i++)
+        if (gl_interview_group_options(iv, q, NULL, 0) < 0 || gl_interview_answer_group(iv, q, "1 -2 rest-no", &err) < 0)
+            gl_interview_answer(iv, q, i % 2 ? 1 : 0);
+    gl_interview_free(&iv);
     int problems;
     free(gl_kb_audit(kb, &problems));
     gl_result_free(&r);

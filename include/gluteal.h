@@ -134,6 +134,24 @@ int gl_interview_back(gl_interview *iv);               /* undo the last answer; 
 int gl_interview_asked(const gl_interview *iv);        /* questions asked so far */
 char *gl_interview_why(gl_interview *iv, const char *finding_id); /* what it separates; free() */
 const gl_case *gl_interview_case(const gl_interview *iv);
+/* Grouped questions (kb/groups.tsv): right after "how long?", gl_interview_next
+ * returns a group id ("pain_sites": the pain map, then what makes it worse and
+ * what eases it), one question for several findings. Its options are the
+ * member findings not yet known (fills out[0..max), returns their count; -1
+ * when id is not a group). The answer is a list of option numbers (1-based) or
+ * finding ids, separated by spaces or commas: present as given, absent with a
+ * leading "-", "rest-no" = every option not listed is absent. Options not
+ * listed stay unknown and are not asked again, unless nothing was listed
+ * ("unknown", "skip", ""): then each is asked on its own later. A bad item
+ * refuses the whole answer (-1, err says which). It counts as one question;
+ * gl_interview_answer(iv, group, 0) skips it. */
+int gl_interview_group_options(const gl_interview *iv, const char *id, const char **out, int max);
+const char *gl_interview_option_text(const gl_interview *iv, const char *finding_id); /* short label */
+int gl_interview_answer_group(gl_interview *iv, const char *id, const char *answer, gl_error *err);
+/* Ask every finding as its own yes/no question, no groups (the --jsonl
+ * contract: "ask" is always a finding id or GL_ASK_DURATION). Call before the
+ * first gl_interview_next. */
+void gl_interview_one_by_one(gl_interview *iv);
 
 /* --- neurological localisation: root L2-S4, plexus or peripheral nerve (kb/anatomy/) ---
  * Ranks lesion sites by how well they explain the case's motor, sensory, reflex and

@@ -147,21 +147,82 @@ static void finish(const gl_kb *kb, gl_interview *iv, bool jsonl)
     gl_result_free(&r);
 }
 
+static const char group_help[] =
+    "numbers (or ids) present, -N absent, rest-no = the others absent; skip";
+
+/* A question group's line in machine mode: its options with their labels. */
+static json_t *group_json(gl_interview *iv, const char *q)
+{
+    const char *opt[64];
+    int n = gl_interview_group_options(iv, q, opt, 64);
+    json_t *o = json_pack("{s:s, s:s, s:[]}", "ask", q, "text", gl_interview_question(iv, q), "options");
+    for (int i = 0; o && i < n && i < 64; i++)
+        json_array_append_new(json_object_get(o, "options"),
+                              json_pack("{s:s, s:s}", "id", opt[i], "text", gl_interview_option_text(iv, opt[i])));
+    if (o)
+        json_object_set_new(o, "answer", json_string("a list: ids or option numbers present, -id absent, rest-no, "
+                                                     "or unknown"));
+    return o;
+}
+
+/* An option's label without the interviewer's notes the descriptions end
+ * with ("(ask)", "(pain map)"): on a checklist they are noise. */
+static const char *label(const char *text, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", text ? text : "");
+    char *open = strrchr(buf, '(');
+    size_t len = strlen(buf);
+    if (open && open > buf && len && buf[len - 1] == ')' && (!strncmp(open, "(ask", 4) || !strncmp(open, "(pain map", 9)))
+        *open = '\0';
+    len = strlen(buf);
+    while (len && buf[len - 1] == ' ')
+        buf[--len] = '\0';
+    return buf;
+}
+
+static void print_group(gl_interview *iv, const char *q)
+{
+    const char *opt[64];
+    char buf[512];
+    int n = gl_interview_group_options(iv, q, opt, 64);
+    printf("\nQ%d. %s  (%s)\n", gl_interview_asked(iv) + 1, gl_interview_question(iv, q), q);
+    for (int i = 0; i < n && i < 64; i++)
+        printf("   %2d  %s\n", i + 1, label(gl_interview_option_text(iv, opt[i]), buf, sizeof buf));
+    printf("   %s, or: back, why, stop > ", group_help);
+}
+
+/* The answer to a question group; returns -1 when the interactive user should
+ * be asked again, -2 when a program's answer is refused. */
+static int answer_group(gl_interview *iv, const char *q, const char *s, bool jsonl)
+{
+    gl_error err;
+    if (gl_interview_answer_group(iv, q, s, &err) == 0)
+        return 0;
+    if (jsonl) {
+        fprintf(stderr, "gluteal: %s\n", err.msg);
+        return -2;
+    }
+    printf("   %s\n", err.msg);
+    return -1;
+}
+
 static int interview_loop(const gl_kb *kb, gl_interview *iv, bool jsonl)
 {
-    char buf[256];
+    char buf[1024];
     const char *q;
     while ((q = gl_interview_next(iv))) {
-        bool duration = !strcmp(q, GL_ASK_DURATION);
+        bool duration = !strcmp(q, GL_ASK_DURATION), group = gl_interview_group_options(iv, q, NULL, 0) >= 0;
         if (jsonl) {
-            json_t *o = json_pack("{s:s, s:s}", "ask", q, "text", gl_interview_question(iv, q));
+            json_t *o = group ? group_json(iv, q) : json_pack("{s:s, s:s}", "ask", q, "text", gl_interview_question(iv, q));
             if (duration) /* the one question answered with a number */
                 json_object_set_new(o, "answer", json_string("weeks (a number) or unknown"));
             char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
             printf("%s\n", line ? line : "{}");
             free(line);
             json_decref(o);
-        } else
+        } else if (group)
+            print_group(iv, q);
+        else
             printf("\nQ%d. %s  (%s)\n   %s, or: back, why, stop > ", gl_interview_asked(iv) + 1,
                    gl_interview_question(iv, q), q, duration ? "weeks / skip" : "yes / no / skip");
         fflush(stdout);
@@ -177,6 +238,14 @@ static int interview_loop(const gl_kb *kb, gl_interview *iv, bool jsonl)
             char *why = gl_interview_why(iv, q);
             printf("   %s\n", why ? why : "");
             free(why);
+            continue;
+        }
+        if (group) {
+            int rc = answer_group(iv, q, s, jsonl);
+            if (rc == -2)
+                return 2;
+            if (rc == 0 && !jsonl)
+                print_top(kb, gl_interview_case(iv), stdout);
             continue;
         }
         if (duration) {
@@ -205,17 +274,21 @@ static int interview_loop(const gl_kb *kb, gl_interview *iv, bool jsonl)
     return 0;
 }
 
-int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_median);
+int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_median, bool one_by_one);
 
 int cli_interview(cli_args *a)
 {
-    bool jsonl = false;
+    bool jsonl = false, groups = false, one_by_one = false;
     const char *path = NULL, *save = NULL, *sim = NULL;
     double min3 = 0, maxmed = 1e9;
     for (int i = 0; i < a->argc; i++) {
         const char *o = a->argv[i];
         if (!strcmp(o, "--jsonl"))
             jsonl = true;
+        else if (!strcmp(o, "--groups"))
+            groups = true;
+        else if (!strcmp(o, "--one-by-one"))
+            one_by_one = true;
         else if ((!strcmp(o, "--save") || !strcmp(o, "--simulate") || !strcmp(o, "--min-top3") ||
                   !strcmp(o, "--max-median")) && i + 1 < a->argc) {
             const char *v = a->argv[++i];
@@ -236,7 +309,7 @@ int cli_interview(cli_args *a)
     if (!kb)
         return 2;
     if (sim) {
-        int rc = cli_simulate(kb, sim, min3, maxmed);
+        int rc = cli_simulate(kb, sim, min3, maxmed, one_by_one);
         gl_kb_free(&kb);
         return rc;
     }
@@ -247,6 +320,10 @@ int cli_interview(cli_args *a)
     if (!start && jsonl && !path)
         fprintf(stderr, "gluteal: interview --jsonl needs a starting case file\n");
     gl_interview *iv = start ? gl_interview_new(kb, start, &err) : NULL;
+    /* machine mode keeps the contract of one finding per question unless the
+     * program says it can answer the pain map and checklists (--groups) */
+    if (iv && (one_by_one || (jsonl && !groups)))
+        gl_interview_one_by_one(iv);
     int rc = iv ? interview_loop(kb, iv, jsonl) : 2;
     if (iv && save && save_case(gl_interview_case(iv), save) < 0)
         rc = 2;

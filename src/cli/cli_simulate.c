@@ -1,7 +1,10 @@
 /* cli_simulate.c - `gluteal interview --simulate DIR`: every case file with an
  * "expected" block is replayed as a simulated patient. The interview starts
  * from age, sex, side and buttock pain only; each question ("how long?"
- * included) is answered from the case file (unknown where it is silent).
+ * included) is answered from the case file (unknown where it is silent). The
+ * pain map and checklists (kb/groups.tsv) are one question each, answered
+ * with the areas and factors the record gives; --one-by-one asks every
+ * finding on its own, as the --jsonl contract does.
  * Reports whether the expected diagnosis (or its umbrella/sub-type) reaches
  * the top three, and after how many questions (from the last time it entered
  * the top three and stayed). */
@@ -48,20 +51,44 @@ static bool in_top3(const gl_kb *kb, const gl_case *c, int expected)
     return hit;
 }
 
+/* The record's answer to a question group: the options it has as present
+ * or absent ("sx_pain_groin -sx_pain_low_back"); silent ones stay unknown. */
+static char *group_answer(const gl_interview *iv, const gl_case *full, const char *group)
+{
+    const char *opt[64];
+    int n = gl_interview_group_options(iv, group, opt, 64);
+    char *out = calloc(1, 64 * 80 + 1);
+    for (int i = 0; out && i < n && i < 64; i++) {
+        int v = gl_case_implied(full, opt[i]);
+        if (v)
+            snprintf(out + strlen(out), 80, "%s%s ", v < 0 ? "-" : "", opt[i]);
+    }
+    return out;
+}
+
 /* Returns questions asked until the expected diagnosis entered the top three
  * (-1 if never), and sets *final_hit and *total. */
-static int replay(const gl_kb *kb, const gl_case *full, int expected, bool *final_hit, int *total)
+static int replay(const gl_kb *kb, const gl_case *full, int expected, bool one_by_one, bool *final_hit, int *total)
 {
     gl_case *start = starting_case(kb, full);
     gl_interview *iv = start ? gl_interview_new(kb, start, NULL) : NULL;
     gl_case_free(&start);
     if (!iv)
         return -2;
+    if (one_by_one)
+        gl_interview_one_by_one(iv);
     int reached = in_top3(kb, gl_interview_case(iv), expected) ? 0 : -1;
     const char *q;
     bool trace = getenv("GLUTEAL_TRACE") != NULL;
     while ((q = gl_interview_next(iv)) && gl_interview_asked(iv) < SIM_MAX_QUESTIONS) {
-        if (!strcmp(q, GL_ASK_DURATION)) { /* "how long?" answered from the record */
+        if (gl_interview_group_options(iv, q, NULL, 0) >= 0) { /* the pain map: what the record says */
+            char *ans = group_answer(iv, full, q);
+            if (trace)
+                printf("    Q%d %s -> %s\n", gl_interview_asked(iv) + 1, q, ans && *ans ? ans : "unknown");
+            if (!ans || gl_interview_answer_group(iv, q, *ans ? ans : "unknown", NULL) < 0)
+                gl_interview_answer(iv, q, 0);
+            free(ans);
+        } else if (!strcmp(q, GL_ASK_DURATION)) { /* "how long?" answered from the record */
             if (trace)
                 printf("    Q%d %s -> %g\n", gl_interview_asked(iv) + 1, q, gl_case_duration(full));
             gl_interview_answer_duration(iv, gl_case_duration(full));
@@ -87,8 +114,8 @@ static int replay(const gl_kb *kb, const gl_case *full, int expected, bool *fina
     return reached;
 }
 
-int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_median);
-int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_median)
+int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_median, bool one_by_one);
+int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_median, bool one_by_one)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -104,7 +131,8 @@ int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_m
     closedir(d);
     qsort(names, (size_t)n, sizeof *names, cmp_str);
     int cases = 0, hits = 0, counts[1024] = {0}, ncounts = 0;
-    printf("simulated interviews over %s (start: age, sex, side, buttock pain)\n", dir);
+    printf("simulated interviews over %s (start: age, sex, side, buttock pain; %s)\n", dir,
+           one_by_one ? "every finding its own question" : "pain map and checklists one question each");
     for (int i = 0; i < n; i++) {
         char path[2048];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -113,7 +141,7 @@ int cli_simulate(const gl_kb *kb, const char *dir, double min_top3, double max_m
         if (full && gl_case_expected_count(full) > 0) {
             bool hit = false;
             int total = 0, exp = gl_case_expected(full, 0);
-            int reached = replay(kb, full, exp, &hit, &total);
+            int reached = replay(kb, full, exp, one_by_one, &hit, &total);
             cases++;
             hits += hit;
             if (reached >= 0)

@@ -425,7 +425,7 @@ static int pick_in_stage(const gl_kb *kb, const next_list *l, const bool *asked,
     return best >= 0 ? l->item[best].finding : -1;
 }
 
-int next_pick(const gl_kb *kb, const next_list *l, const bool *asked, const signed char *state)
+int next_pick(const gl_kb *kb, const next_list *l, const bool *asked, const bool *grouped, const signed char *state)
 {
     int used[3] = {0, 0, 0}, tried[3] = {0, 0, 0}; /* answered / asked per stage */
     bool *red = calloc((size_t)kb->nfind, sizeof *red);
@@ -434,7 +434,7 @@ int next_pick(const gl_kb *kb, const next_list *l, const bool *asked, const sign
     for (int i = 0; i < l->n; i++)
         red[l->item[i].finding] = l->item[i].red_flag;
     for (int f = 0; f < kb->nfind; f++)
-        if (asked[f]) {
+        if (asked[f] && !(grouped && grouped[f])) {
             tried[stage_of(&kb->find[f])] += !red[f];
             used[stage_of(&kb->find[f])] += state[f] != 0;
         }

@@ -38,7 +38,9 @@ void next_list_free(next_list *l);
  * the best question one of whose answers would change the top three; when no
  * stage has one, any red-flag history question never asked; -1 when the
  * interview is done. `asked[f]` marks findings asked (answered or skipped) or
- * known from the start; budgets count answered and asked non-red-flag ones. */
-int next_pick(const gl_kb *kb, const next_list *l, const bool *asked, const signed char *state);
+ * known from the start; budgets count answered and asked non-red-flag ones,
+ * except those asked on a pain map or checklist (`grouped[f]`, may be NULL):
+ * that was one question for all of them. */
+int next_pick(const gl_kb *kb, const next_list *l, const bool *asked, const bool *grouped, const signed char *state);
 
 #endif

@@ -1,6 +1,7 @@
 /* test_next.c - the interview's question policy: what the simulated patient
  * answers, which generic questions are ready, and that the red-flag screen is
  * asked early and never cut short. */
+#include <stdio.h>
 #include <string.h>
 
 #include "case/case.h"
@@ -155,6 +156,84 @@ static void duration_question(const gl_kb *kb)
     gl_interview_free(&iv);
 }
 
+static int answer_count(const gl_interview *iv, const char *const *ids, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += gl_case_finding(gl_interview_case(iv), ids[i]) != 0;
+    return k;
+}
+
+/* The pain map opens the history after "how long?": one answer sets several
+ * findings and counts as one question; crossed items are absent, "rest-no"
+ * makes every unlisted area absent; back restores every area; a bad item
+ * refuses the whole answer and changes nothing. */
+static void pain_map(const gl_kb *kb)
+{
+    gl_interview *iv = interview(kb, "\"sx_pain_buttock\": true, \"sx_pain_sacral\": true");
+    if (!iv)
+        return;
+    gl_interview_answer_duration(iv, 6);
+    const char *q = gl_interview_next(iv), *opt[64];
+    CHECK(q && !strcmp(q, "pain_sites"));
+    int n = gl_interview_group_options(iv, "pain_sites", opt, 64);
+    CHECK(n >= 10 && !in(opt, n, "sx_pain_sacral")); /* what the case gives is not offered */
+    CHECK(in(opt, n, "sx_pain_groin") && !in(opt, n, "sx_pain_leg_unspecified"));
+    CHECK(gl_interview_group_options(iv, "sx_pain_groin", NULL, 0) == -1); /* a finding is not a group */
+    gl_error err;
+    CHECK(gl_interview_answer_group(iv, "pain_sites", "sx_pain_groin 99", &err) == -1);
+    CHECK(strstr(err.msg, "99") != NULL && answer_count(iv, opt, n) == 0 && gl_interview_asked(iv) == 1);
+    CHECK(gl_interview_answer_group(iv, "pain_sites", "sx_pain_groin, -sx_pain_low_back rest-no", &err) == 0);
+    CHECK(gl_case_finding(gl_interview_case(iv), "sx_pain_groin") == 1);
+    CHECK(gl_case_finding(gl_interview_case(iv), "sx_pain_low_back") == -1);
+    CHECK(gl_case_finding(gl_interview_case(iv), "sx_pain_below_knee") == -1); /* rest-no */
+    CHECK(answer_count(iv, opt, n) == n && gl_interview_asked(iv) == 2);
+    q = gl_interview_next(iv);
+    CHECK(q && !strcmp(q, "pain_worse"));
+    CHECK(gl_interview_answer_group(iv, "pain_sites", "1", &err) == -1); /* answered already */
+    CHECK(gl_interview_back(iv) == 0 && answer_count(iv, opt, n) == 0 && gl_interview_asked(iv) == 1);
+    q = gl_interview_next(iv);
+    CHECK(q && !strcmp(q, "pain_sites"));
+    /* option numbers as listed; the areas not marked stay unknown and are not asked again */
+    int groin = 0;
+    for (int i = 0; i < n; i++)
+        groin = !strcmp(opt[i], "sx_pain_groin") ? i + 1 : groin;
+    char ans[16];
+    snprintf(ans, sizeof ans, "%d", groin);
+    CHECK(gl_interview_answer_group(iv, "pain_sites", ans, &err) == 0);
+    CHECK(gl_case_finding(gl_interview_case(iv), "sx_pain_groin") == 1 && answer_count(iv, opt, n) == 1);
+    bool reasked = false;
+    for (int i = 0; i < 300 && (q = gl_interview_next(iv)); i++) {
+        reasked |= in(opt, n, q);
+        gl_interview_answer(iv, q, 0);
+    }
+    CHECK(!reasked);
+    gl_interview_free(&iv);
+}
+
+/* A skipped map leaves each area to its own yes/no question, and one-by-one
+ * mode (the --jsonl contract) never asks a group. */
+static void pain_map_skipped(const gl_kb *kb)
+{
+    for (int mode = 0; mode < 2; mode++) {
+        gl_interview *iv = interview(kb, "\"sx_pain_buttock\": true");
+        if (!iv)
+            return;
+        if (mode)
+            gl_interview_one_by_one(iv);
+        gl_interview_answer_duration(iv, 6);
+        bool knee = false, group = false;
+        const char *q;
+        for (int i = 0; i < 400 && (q = gl_interview_next(iv)); i++) {
+            knee |= !strcmp(q, "sx_pain_below_knee");
+            group |= gl_interview_group_options(iv, q, NULL, 0) >= 0;
+            CHECK(gl_interview_answer(iv, q, 0) == 0);
+        }
+        CHECK(knee && group == !mode);
+        gl_interview_free(&iv);
+    }
+}
+
 /* The two-step look-ahead: "recruit training?" moves no stress fracture into
  * the top three on its own, but together with its named follow-up it does;
  * the claim is checked against a full assessment of the case with both
@@ -212,5 +291,7 @@ void test_next(void)
     duration_question(kb);
     look_ahead(kb);
     red_flag_follow_up(kb);
+    pain_map(kb);
+    pain_map_skipped(kb);
     gl_kb_free(&kb);
 }

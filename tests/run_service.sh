@@ -162,6 +162,10 @@ check(st == 404 and "did you mean" in body["error"], "unknown condition 404 with
 st, body, _ = req(s, "GET", "/v1/kb/findings")
 groups = {f["group"] for f in body["findings"]}
 check(st == 200 and {"history", "symptoms", "examination", "imaging"} <= groups, "findings grouped")
+ids = {f["id"] for f in body["findings"]}
+cl = body.get("checklists", [])
+check([c["id"] for c in cl] == ["pain_sites", "pain_worse", "pain_eases"] and
+      all(c["question"] and c["findings"] and set(c["findings"]) <= ids for c in cl), "pain map and checklists listed")
 
 # --- assess equals the command line ---
 for f in ["examples/upmc-golfer.json", "examples/cureus-piriformis.json"] + sorted(

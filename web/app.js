@@ -5,7 +5,7 @@
 // put in the page with textContent (never innerHTML).
 "use strict";
 
-const state = { findings: {}, measurements: {}, kb: [], meas: [], token: sessionStorage.getItem("gluteal-token") || "", encounter: null,
+const state = { findings: {}, measurements: {}, kb: [], meas: [], checklists: [], token: sessionStorage.getItem("gluteal-token") || "", encounter: null,
                 timer: null, seq: 0, optional: {} };
 const GROUPS = [["history", "History"], ["symptoms", "Symptoms"], ["examination", "Examination"],
                 ["imaging", "Imaging"], ["tests", "Tests and procedures"]];
@@ -63,25 +63,49 @@ function paintRow(row, id) {
   for (const b of row.querySelectorAll("button")) b.setAttribute("aria-pressed", String(Number(b.dataset.v) === v));
 }
 
+// One finding as a row with yes / no / ? buttons; prefix keeps test ids unique when
+// a finding is shown twice (in a checklist and in its own group).
+function findingRow(f, label, prefix) {
+  const row = el("div", { class: "finding", "data-finding": f.id, title: f.id },
+    el("span", { class: "q" }, label),
+    el("span", { class: "btns" },
+      el("button", { type: "button", "data-v": "1", "data-testid": prefix + "yes-" + f.id,
+                     onclick: () => setFinding(f.id, state.findings[f.id] === true ? 0 : 1) }, "yes"),
+      el("button", { type: "button", "data-v": "-1", "data-testid": prefix + "no-" + f.id,
+                     onclick: () => setFinding(f.id, state.findings[f.id] === false ? 0 : -1) }, "no"),
+      el("button", { type: "button", "data-v": "0", onclick: () => setFinding(f.id, 0) }, "?")));
+  paintRow(row, f.id);
+  return row;
+}
+
+// The pain map and the two checklists (kb/groups.tsv) come first: a consultation
+// opens with "show me where it hurts; what makes it worse, what eases it?".
+function renderChecklists(box) {
+  if (!state.checklists.length) return;
+  const byId = new Map(state.kb.map((f) => [f.id, f]));
+  const det = el("details", { class: "group", "data-group": "checklists", open: "" },
+                 el("summary", {}, "Pain map and checklists"));
+  for (const c of state.checklists) {
+    const sec = el("div", { class: "checklist", "data-checklist": c.id },
+                   el("p", { class: "cq" }, c.question.replace(/\s*\([^)]*\)/g, "")));
+    for (const id of c.findings) {
+      const f = byId.get(id);
+      if (f) sec.append(findingRow(f, f.description || f.question, "cl-"));
+    }
+    det.append(sec);
+  }
+  box.append(det);
+}
+
 function renderFindings() {
   const box = $("groups");
   box.textContent = "";
+  renderChecklists(box);
   for (const [g, title] of GROUPS) {
     const items = state.kb.filter((f) => f.group === g && !f.derived);
     const det = el("details", { class: "group", "data-group": g, open: "" },
                    el("summary", {}, `${title} (${items.length})`));
-    for (const f of items) {
-      const row = el("div", { class: "finding", "data-finding": f.id, title: f.id },
-        el("span", { class: "q" }, f.question),
-        el("span", { class: "btns" },
-          el("button", { type: "button", "data-v": "1", "data-testid": "yes-" + f.id,
-                         onclick: () => setFinding(f.id, state.findings[f.id] === true ? 0 : 1) }, "yes"),
-          el("button", { type: "button", "data-v": "-1", "data-testid": "no-" + f.id,
-                         onclick: () => setFinding(f.id, state.findings[f.id] === false ? 0 : -1) }, "no"),
-          el("button", { type: "button", "data-v": "0", onclick: () => setFinding(f.id, 0) }, "?")));
-      paintRow(row, f.id);
-      det.append(row);
-    }
+    for (const f of items) det.append(findingRow(f, f.question, ""));
     box.append(det);
   }
   // numeric measurements: the knowledge base turns each into a finding by its published cut-off
@@ -344,6 +368,7 @@ async function start() {
   if (r.status !== 200) { status("cannot load the knowledge base", true); return; }
   state.kb = r.data.findings;
   state.meas = r.data.measurements || [];
+  state.checklists = r.data.checklists || [];
   $("kbver").textContent = "knowledge base " + r.data.kb_version;
   renderFindings();
   for (const id of ["age", "sex", "setting", "duration", "side"]) $(id).addEventListener("change", schedule);

@@ -177,9 +177,22 @@ void h_findings(route_args *a)
         json_object_set_new(x, "finding", json_string(kb->find[kb->meas[m].finding].id));
         json_array_append_new(ms, x);
     }
+    /* the pain map and checklists (kb/groups.tsv): the page shows them first, as the
+     * consultation opens with them; each member is also listed under its own group */
+    json_t *cl = json_array();
+    for (int g = 0; g < kb->ngroup; g++) {
+        json_t *x = json_object(), *mem = json_array();
+        json_object_set_new(x, "id", json_string(kb->group[g].id));
+        json_object_set_new(x, "question", json_string(kb->group[g].question));
+        for (int i = 0; i < kb->group[g].n; i++)
+            json_array_append_new(mem, json_string(kb->find[kb->group[g].member[i]].id));
+        json_object_set_new(x, "findings", mem);
+        json_array_append_new(cl, x);
+    }
     json_t *o = json_object();
     json_object_set_new(o, "kb_version", json_string(kb->version));
     json_object_set_new(o, "findings", arr);
+    json_object_set_new(o, "checklists", cl);
     json_object_set_new(o, "measurements", ms);
     http_json(a->r, 200, o);
 }

@@ -35,6 +35,17 @@ try {
   for (const g of ["history", "symptoms", "examination", "imaging"])
     check(await page.locator(`details[data-group=${g}] .finding`).count() > 3, "findings group " + g);
   check(await page.isHidden("[data-testid=redflags]"), "no red-flag banner at start");
+  // the pain map and checklists come first and share their findings with the groups below
+  check(await page.locator("details[data-group=checklists] [data-checklist=pain_sites] .finding").count() >= 10,
+        "pain map lists the pain sites");
+  await page.click("[data-testid=cl-yes-sx_pain_groin]");
+  check(await page.$eval("details[data-group=symptoms] [data-finding=sx_pain_groin]", (r) => r.classList.contains("yes")),
+        "a site ticked on the pain map is set in its own group too");
+  const sentMap = page.waitForRequest((r) => r.url().endsWith("/v1/assess") && (r.postData() || "").includes("sx_pain_groin"));
+  check(JSON.parse((await sentMap).postData()).findings.sx_pain_groin === true, "pain-map answer sent with the case");
+  await page.click("[data-testid=cl-yes-sx_pain_groin]"); // back to unknown
+  check(await page.$eval("details[data-group=symptoms] [data-finding=sx_pain_groin]", (r) => !r.classList.contains("yes")),
+        "unticking on the pain map clears it everywhere");
 
   // the UPMC golfer: 49-year-old woman with L5 signs
   await page.fill("[data-testid=age]", "49");

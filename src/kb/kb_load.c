@@ -766,16 +766,24 @@ static bool load_composites(src *s, gl_kb *kb, gl_error *err)
     return ok;
 }
 
+/* A per-finding index (which correlation group or question group holds each
+ * finding), every entry -1 until a group claims it; NULL when out of memory. */
+static int *finding_index(gl_kb *kb)
+{
+    int *ix = arena_alloc(kb->A, (size_t)kb->nfind * sizeof(int));
+    for (int f = 0; ix && f < kb->nfind; f++)
+        ix[f] = -1;
+    return ix;
+}
+
 static bool load_correlations(src *s, gl_kb *kb, gl_error *err)
 {
     table t;
     if (!table_open(s, &t, "correlations.tsv", "group\tweight\tfindings\tsource", true, err))
         return table_close(&t), false;
     kb->corr = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->corr);
-    kb->corr_of = arena_alloc(kb->A, (size_t)kb->nfind * sizeof(int));
+    kb->corr_of = finding_index(kb);
     bool ok = kb->corr && kb->corr_of;
-    for (int f = 0; ok && f < kb->nfind; f++)
-        kb->corr_of[f] = -1;
     while (ok && table_next(&t, 4, err)) {
         kb_corr *g = &kb->corr[kb->ncorr];
         if (!parse_double(t.f[1], &g->weight) || !(g->weight > 0 && g->weight <= 1)) {
@@ -1311,10 +1319,8 @@ static bool load_groups(src *s, gl_kb *kb, gl_error *err)
     if (!table_open(s, &t, "groups.tsv", "id\tquestion\tfindings\tsource", true, err))
         return table_close(&t), false;
     kb->group = arena_alloc(kb->A, (size_t)count_lines(t.cur) * sizeof *kb->group);
-    kb->group_of = arena_alloc(kb->A, (size_t)kb->nfind * sizeof(int));
+    kb->group_of = finding_index(kb);
     bool ok = kb->group && kb->group_of;
-    for (int f = 0; ok && f < kb->nfind; f++)
-        kb->group_of[f] = -1;
     while (ok && table_next(&t, 4, err)) {
         kb_group *g = &kb->group[kb->ngroup];
         memset(g, 0, sizeof *g);

@@ -269,9 +269,8 @@ char *gl_interview_why(gl_interview *iv, const char *id)
 }
 
 /* One item of a group answer: an option number or finding id, "-" for absent.
- * Returns the finding, or -1 (err says why). */
-static int answer_item(const gl_interview *iv, const char *const *opt, int nopt, const char *tok, int *value,
-                       gl_error *err)
+ * Returns the option's index, or -1 (err says why). */
+static int answer_item(const char *const *opt, int nopt, const char *tok, int *value, gl_error *err)
 {
     const char *item = tok;
     *value = 1;
@@ -282,7 +281,7 @@ static int answer_item(const gl_interview *iv, const char *const *opt, int nopt,
     const char *id = end && !*end && k >= 1 && k <= nopt ? opt[k - 1] : tok;
     for (int i = 0; i < nopt; i++)
         if (!strcmp(opt[i], id))
-            return kb_find(iv->kb, id);
+            return i;
     if (end && !*end)
         err_set(err, GL_ERR_INVALID, NULL, 0, NULL, "option %s is not in the list (1-%d)", item, nopt);
     else
@@ -311,12 +310,10 @@ int gl_interview_answer_group(gl_interview *iv, const char *id, const char *answ
             rest_no = true;
             continue;
         }
-        int v, f = answer_item(iv, opt, nopt, tok, &v, err);
-        if (f < 0)
+        int v, i = answer_item(opt, nopt, tok, &v, err);
+        if (i < 0)
             return -1;
-        for (int i = 0; i < nopt; i++)
-            if (!strcmp(opt[i], iv->kb->find[f].id))
-                val[i] = (signed char)v;
+        val[i] = (signed char)v;
     }
     iv->hist[iv->nhist++].finding = -2 - g;
     for (int j = 0; j < k->n; j++) {

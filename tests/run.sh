@@ -174,8 +174,8 @@ for t in tests/run_*.sh; do
   [ -e "$t" ] || continue
   bash "$t" "$B" >"$tmp/sub.out" 2>&1; rc=$?
   line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$tmp/sub.out" | tail -1)
-  p=$(echo "$line" | sed -E 's/.*([0-9]+) passed.*/\1/;s/.*[^0-9]([0-9]+) passed.*/\1/')
-  f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+  p=$(echo "$line" | grep -oE '[0-9]+ passed' | tail -1 | grep -oE '[0-9]+') # the whole count, not its last digit
+  f=$(echo "$line" | grep -oE '[0-9]+ failed' | tail -1 | grep -oE '[0-9]+')
   echo "$t: ${line:-no summary line}"
   if [ -z "$line" ] || [ $rc -ne 0 ]; then bad "$t (rc $rc)"; tail -20 "$tmp/sub.out"; else ok; fi
   pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))

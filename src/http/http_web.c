@@ -19,7 +19,7 @@ extern const size_t web_embedded_count;
 /* Latest validation figures, quoted from `gluteal eval tests/vignettes` (its last three lines) on the
  * date given; update them when the knowledge base changes. */
 #define VALIDATION_DATE "2026-12-07"
-#define VALIDATION_KB "kb-b3b70130"
+#define VALIDATION_KB "kb-ce1a753e"
 #define VALIDATION_CASES "26 published case vignettes (tests/vignettes)"
 #define VALIDATION_HELDOUT "83 held-out published case reports (`gluteal eval tests/casereports`, written by helpers that did not see the system's output; their notes guided note-miner rules, no probability was set from them): strict top-1 33/83, top-3 53/83, red flags 14/15"
 #define VALIDATION_STRICT "top-1 14/26 = 53.8%, top-3 22/26 = 84.6%"

@@ -33,6 +33,16 @@ static bool word_start(const char *text, const char *at)
     return at == text || !isalnum((unsigned char)at[-1]);
 }
 
+/* Does the word at w carry the prefix "non-" or "non " ("non-antalgic gait",
+ * "a non-capsular pattern")? A phrase read there would say the opposite of
+ * the note, and the prefix does not always negate it plainly ("non-capsular"
+ * restriction is still restriction), so nothing is read from that word; the
+ * negated forms worth reading are phrases of their own ("non-smoker"). */
+static bool after_non(const char *text, const char *w)
+{
+    return w - text >= 4 && (w[-1] == '-' || w[-1] == ' ') && !strncmp(w - 4, "non", 3) && word_start(text, w - 4);
+}
+
 /* Length of s when the text [p, e) starts with it, else 0. */
 static size_t starts(const char *p, const char *e, const char *s)
 {
@@ -1092,6 +1102,8 @@ static void mine_clause(gl_case *c, const char *p, const char *e, bool imaging, 
             sc.family = family && w >= family;
             if (numbers && kb->nnumber && w >= covered)
                 read_number(c, e, w, sc);
+            if (after_non(p, w))
+                continue;
             const char *m = match_at(c, p, e, w, cue, ncue, sc, w >= covered, w == hinge, covered);
             if (m > covered) {
                 covered = m;

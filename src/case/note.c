@@ -598,11 +598,14 @@ static const char *family_from(const char *b, const char *e)
 
 static struct scope clause_scope(bool imaging, const char *b, const char *e)
 {
-    /* "FABER and SLR were done (results not reported)": the clause names tests, not findings */
+    /* "FABER and SLR were done (results not reported)": the clause names tests, not findings;
+     * "the SLR was equivocal" names one whose result is neither (a hedge is not a finding) */
     static const char *const unknown[] = {
         "not reported", "not recorded", "not documented", "not stated", "not given", "not available",
         "not performed", "not done", "not tested", "not assessed", "not examined", "not known", "unknown",
-        "results not", "were not reported", "no results"};
+        "results not", "were not reported", "no results", "equivocal", "inconclusive", "indeterminate",
+        "questionable", "doubtful", "unreliable", "difficult to elicit", "difficult to assess",
+        "could not be assessed", "could not be tested", "could not be performed"};
     return (struct scope){imaging, false, has_word(b, e, unknown, sizeof unknown / sizeof *unknown)};
 }
 

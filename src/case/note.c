@@ -187,9 +187,11 @@ static const char *cue_scope_end(const char *at, const char *e)
     return end;
 }
 
-/* Negation cues of one clause. A pre-cue ("no", "denies", "without") speaks
- * of what follows it ("no fever", "denies numbness or weakness"); a two-way
- * cue ("not", "n't", "negative", "absent") also of what stands before it
+/* Negation cues of one clause. A pre-cue ("no", "denies", "without", and the
+ * contrasts "rather than", "instead of") speaks of what follows it ("no
+ * fever", "denies numbness or weakness", "buttock rather than groin"); a
+ * two-way cue ("not", "n't", "negative", "absent", "excluded", "ruled out")
+ * also of what stands before it
  * ("the SLR was negative", "walking does not hurt"). "can't", "cannot" and
  * "unable" are not negations: "can't sit for long" states the finding. */
 enum { MAX_CUES = 16 };
@@ -231,7 +233,8 @@ static int find_cues(const char *b, const char *e, struct cue *out)
     static const struct { const char *text; bool pre_only; } cues[] = {
         {"no", true},      {"denies", true},  {"denied", true}, {"deny", true},   {"without", true},
         {"never", true},   {"nor", true},     {"none", true},   {"free of", true}, {"not", false},
-        {"negative", false}, {"absent", false}};
+        {"negative", false}, {"absent", false}, {"excluded", false}, {"ruled out", false},
+        {"rather than", true}, {"instead of", true}, {"as opposed to", true}};
     int n = 0;
     for (const char *p = b; p < e && n < MAX_CUES; p++) {
         if (*p == '\'' && p > b && p[-1] == 'n' && p + 1 < e && p[1] == 't') {
@@ -240,7 +243,7 @@ static int find_cues(const char *b, const char *e, struct cue *out)
                 out[n++] = (struct cue){p - 1, p + 2, cue_scope_end(p + 2, e), false};
             continue;
         }
-        if (!word_start(b, p) || !strchr("ndwfa", *p))
+        if (!word_start(b, p) || !strchr("ndwfaeri", *p))
             continue;
         for (size_t i = 0; i < sizeof cues / sizeof *cues; i++) {
             size_t l = starts(p, e, cues[i].text);
@@ -441,16 +444,56 @@ static const char *stop(const char *p, const char *stops)
 
 /* End of the clause that starts at p: the sentence end, or an earlier joining
  * word within the sentence. */
+/* Words that open an exception to what the clause before them says: like
+ * " except", they end that clause, and the clause before is read as a
+ * summary (case_mine_note). " except" always does; the others only after a
+ * denial or a verdict of normality, which would otherwise swallow the exception ("no past history
+ * apart from osteoporosis", "no medication other than a statin"), so that
+ * phrases spanning them still read ("lumbar movement is full apart from
+ * forward bending"). */
+static const char *const exceptions[] = {" except ", " apart from ", " other than ", " besides ", " aside from "};
+
+static bool exception_at(const char *q)
+{
+    return starts_any(q, q + strlen(q), exceptions, sizeof exceptions / sizeof *exceptions);
+}
+
+static bool has_word(const char *b, const char *e, const char *const *words, size_t n);
+
+static bool denial_before(const char *p, const char *q)
+{
+    /* a verdict of normality is a summary too ("strength is normal apart
+     * from weakness of the big toe extensor"); "full" is left out, as the
+     * phrases that span the exception word read it ("... is full apart from") */
+    static const char *const denials[] = {"no ", "denies ", "denied ", "without ", "never ", "none ", "nor ",
+                                          "free of ", "not ", "normal ", "intact ", "unremarkable "};
+    return has_word(p, q + 1, denials, sizeof denials / sizeof *denials); /* q + 1: "normal " before " apart" */
+}
+
 static const char *clause_end(const char *p)
 {
-    static const char *const joins[] = {" but ", " although ", " however", " whereas ", " except "};
+    static const char *const joins[] = {" but ", " although ", " however", " whereas "};
+    static const char *const opening[] = {"apart from ", "aside from ", "except for ", "other than ", "besides "};
     const char *end = stop(p, ".;!?\n");
+    while (p < end && *p == ' ')
+        p++;
+    /* "Apart from mild piriformis tenderness, the examination was normal":
+     * the exception comes first and ends at its comma, so the summary after
+     * it does not reach back over it */
+    if (starts_any(p, end, opening, sizeof opening / sizeof *opening)) {
+        const char *comma = stop(p, ",");
+        if (comma < end)
+            return comma;
+    }
     for (const char *q = p + 1; q < end; q++) {
         if (*q != ' ')
             continue;
         for (size_t i = 0; i < sizeof joins / sizeof *joins; i++)
             if (starts(q, end, joins[i]))
                 return q;
+        if (starts(q, end, exceptions[0]) ||
+            (starts_any(q, end, exceptions + 1, sizeof exceptions / sizeof *exceptions - 1) && denial_before(p, q)))
+            return q;
     }
     return end;
 }
@@ -599,13 +642,16 @@ static const char *family_from(const char *b, const char *e)
 static struct scope clause_scope(bool imaging, const char *b, const char *e)
 {
     /* "FABER and SLR were done (results not reported)": the clause names tests, not findings;
-     * "the SLR was equivocal" names one whose result is neither (a hedge is not a finding) */
+     * "the SLR was equivocal" names one whose result is neither (a hedge is not a finding), and "an
+     * MRI to exclude a sacral fracture" or "a labral tear cannot be excluded" one not yet known */
     static const char *const unknown[] = {
         "not reported", "not recorded", "not documented", "not stated", "not given", "not available",
         "not performed", "not done", "not tested", "not assessed", "not examined", "not known", "unknown",
         "results not", "were not reported", "no results", "equivocal", "inconclusive", "indeterminate",
         "questionable", "doubtful", "unreliable", "difficult to elicit", "difficult to assess",
-        "could not be assessed", "could not be tested", "could not be performed"};
+        "could not be assessed", "could not be tested", "could not be performed", "possible", "possibly",
+        "cannot be excluded", "can't be excluded", "could not be excluded", "not excluded", "cannot be ruled out",
+        "could not be ruled out", "to exclude", "to rule out", "to look for", "query "};
     return (struct scope){imaging, false, has_word(b, e, unknown, sizeof unknown / sizeof *unknown)};
 }
 
@@ -1371,7 +1417,7 @@ int case_mine_note(gl_case *c)
                 take_back_denials(c, summary_from, summary_to);
             summary_from = summary_to = 0;
         }
-        if (!strncmp(e, " except", 7)) /* bounded: e is inside the note */
+        if (*e == ' ' && exception_at(e)) /* bounded: e is inside the note */
             summary_from = before, summary_to = c->nmined;
         p = *e ? e + 1 : e;
         if (strchr(SENTENCE_STOPS, e[0]) && e[0]) /* a new sentence starts at p */

@@ -609,15 +609,41 @@ static bool has_word(const char *b, const char *e, const char *const *words, siz
  * scan. A clause about relatives ("her mother has psoriasis"), from the
  * comma before the word for the relative (family_from), gives only the
  * family-history findings. */
-struct scope { bool imaging, family, unknown; };
+struct scope { unsigned imaging; bool family, unknown; };
 
-static bool sentence_imaging(const char *sb, const char *se)
+/* The imaging words of a sentence, as a set of modalities (0: none). A
+ * finding of one modality is not read from a sentence that names only
+ * others when the reading is a normal result (modality_fits). Generic
+ * words ("imaging", "scan") name no modality. */
+enum { MOD_ANY = 1, MOD_MR = 2, MOD_CT = 4, MOD_XR = 8, MOD_US = 16, MOD_NUC = 32, MOD_ANGIO = 64 };
+
+static const char *const mod_mr[] = {"mri", "mr ", "magnetic resonance", "neurograph"};
+static const char *const mod_ct[] = {"ct ", "ct-", "ct,", "computed tomogra"};
+static const char *const mod_xr[] = {"radiograph", "x-ray", "xray", "x ray", "film"};
+static const char *const mod_us[] = {"ultrasound", "sonograph"};
+static const char *const mod_nuc[] = {"scintigra", "spect", "bone scan"};
+static const char *const mod_angio[] = {"angiogra", "duplex", "doppler"};
+static const char *const mod_any[] = {"scan", "imaging", "arthrogra", "tomogra"};
+
+static unsigned sentence_imaging(const char *sb, const char *se)
 {
-    static const char *const imaging[] = {
-        "mri", "mr ", "magnetic resonance", "ct ", "ct-", "ct,", "computed tomogra", "radiograph", "x-ray",
-        "xray", "x ray", "film", "ultrasound", "sonograph", "scan", "imaging", "scintigra", "angiogra",
-        "duplex", "doppler", "arthrogra", "neurograph", "spect", "tomogra"};
-    return has_word(sb, se, imaging, sizeof imaging / sizeof *imaging);
+#define MOD(words, bit) (has_word(sb, se, words, sizeof words / sizeof *words) ? (unsigned)(bit) : 0u)
+    return MOD(mod_mr, MOD_MR) | MOD(mod_ct, MOD_CT) | MOD(mod_xr, MOD_XR) | MOD(mod_us, MOD_US) |
+           MOD(mod_nuc, MOD_NUC) | MOD(mod_angio, MOD_ANGIO) | MOD(mod_any, MOD_ANY);
+#undef MOD
+}
+
+/* The modalities that can show an imaging finding, from its ID (0: any). */
+static unsigned finding_modality(const char *id)
+{
+    static const struct { const char *prefix; unsigned mod; } kinds[] = {
+        {"img_mri_", MOD_MR}, {"img_mrn_", MOD_MR},          {"img_ct_", MOD_CT},
+        {"img_xray_", MOD_XR}, {"img_us_", MOD_US},          {"img_bone_scan", MOD_NUC},
+        {"img_duplex_", MOD_US | MOD_ANGIO | MOD_CT | MOD_MR}};
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (!strncmp(id, kinds[i].prefix, strlen(kinds[i].prefix)))
+            return kinds[i].mod;
+    return 0;
 }
 
 /* Where talk of relatives starts in the clause [b, e): at the comma before
@@ -639,7 +665,7 @@ static const char *family_from(const char *b, const char *e)
     return NULL;
 }
 
-static struct scope clause_scope(bool imaging, const char *b, const char *e)
+static struct scope clause_scope(unsigned imaging, const char *b, const char *e)
 {
     /* "FABER and SLR were done (results not reported)": the clause names tests, not findings;
      * "the SLR was equivocal" names one whose result is neither (a hedge is not a finding), and "an
@@ -663,6 +689,17 @@ static bool in_scope(const gl_kb *kb, const kb_phrase *ph, struct scope sc)
     if (sc.family)
         return !strncmp(id, "hx_family", 9);
     return sc.imaging || strncmp(id, "img_", 4);
+}
+
+/* May an imaging finding be read with value v in a sentence of these
+ * modalities? A finding seen on another modality still counts as present (a
+ * fracture on CT is a fracture), but a normal result of one modality says
+ * nothing of another: "lumbar radiographs show no central stenosis" is not a
+ * normal MRI. */
+static bool modality_fits(const gl_kb *kb, int phrase, int v, struct scope sc)
+{
+    unsigned named = sc.imaging & ~(unsigned)MOD_ANY, need = finding_modality(kb->find[kb->phrase[phrase].finding].id);
+    return v > 0 || !named || !need || (named & need);
 }
 
 /* Where a finding already mined from the note is recorded, or -1. */
@@ -932,7 +969,8 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
                     if (ngapped < MAX_GAPPED) /* held until the longest plain phrase is known */
                         gapped[ngapped++] = (struct gapped){end, i, flip, words_in_gaps(gap, ngap)};
                     else /* more than the table holds: apply at once, as a rule of its own */
-                        apply(c, i, flip ? -ph->value : ph->value);
+                        if (modality_fits(kb, i, flip ? -ph->value : ph->value, sc))
+                            apply(c, i, flip ? -ph->value : ph->value);
                 }
             } else if ((plain || (hinge && w + ph->len > covered)) && ph->len > best)
                 best = ph->len;
@@ -953,7 +991,8 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             if (!local && said_further(kb, gapped, ngapped, ph->finding, w + best))
                 continue;
             int v = local ? local : negated(cue, ncue, b, w, w + best, NULL, 0, e) ? -ph->value : ph->value;
-            apply(c, i, v);
+            if (modality_fits(kb, i, v, sc))
+                apply(c, i, v);
         }
     }
     /* a phrase whose gaps hold words of the longest plain phrase, and that
@@ -961,7 +1000,9 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
      * pain on rising, not pain on standing ("standing * hurt"); with empty
      * gaps it reads the same words and still applies ("without weakness") */
     for (int g = 0; g < ngapped; g++)
-        if (!best || gapped[g].end > w + best || !gapped[g].filled)
+        if ((!best || gapped[g].end > w + best || !gapped[g].filled) &&
+            modality_fits(kb, gapped[g].phrase,
+                          gapped[g].flip ? -kb->phrase[gapped[g].phrase].value : kb->phrase[gapped[g].phrase].value, sc))
             apply(c, gapped[g].phrase, gapped[g].flip ? -kb->phrase[gapped[g].phrase].value
                                                       : kb->phrase[gapped[g].phrase].value);
     return w + best;
@@ -1135,7 +1176,7 @@ static const char *hinge_word(const char *b, const char *w, const char *m)
 /* Read one clause [p, e) of the lower-cased note; laboratory values only
  * when numbers is set (not in the short clauses rebuilt from a list, whose
  * numbers may belong to another item). */
-static void mine_clause(gl_case *c, const char *p, const char *e, bool imaging, bool numbers)
+static void mine_clause(gl_case *c, const char *p, const char *e, unsigned imaging, bool numbers)
 {
     const gl_kb *kb = c->kb;
     struct cue cue[MAX_CUES];
@@ -1183,7 +1224,7 @@ static bool own_verb(const char *r, const char *e)
 }
 
 static void read_item(gl_case *c, const char *item, const char *item_end, const char *verdict, const char *e,
-                      bool imaging)
+                      unsigned imaging)
 {
     char buf[192];
     size_t il = (size_t)(item_end - item), vl = (size_t)(e - verdict);
@@ -1198,7 +1239,7 @@ static void read_item(gl_case *c, const char *item, const char *item_end, const 
     mine_clause(c, buf, buf + il + 1 + vl, imaging, false);
 }
 
-static void read_shared_verdict(gl_case *c, const char *b, const char *e, bool imaging)
+static void read_shared_verdict(gl_case *c, const char *b, const char *e, unsigned imaging)
 {
     for (const char *q = b + 1; q < e; q++) {
         if (q[-1] != ' ' || !starts_any(q, e, copula, sizeof copula / sizeof *copula))
@@ -1309,7 +1350,7 @@ static const char *pain_at_site(const char *b, const char *e)
  * "no pain in the leg"), so that a denial speaks of every site; when nothing
  * in that text denies, also "<site> pain", which more phrases know ("pain in
  * the right buttock and right leg": "leg pain"). */
-static void read_site(gl_case *c, const char *b, const char *at, const char *site, bool lower, bool imaging)
+static void read_site(gl_case *c, const char *b, const char *at, const char *site, bool lower, unsigned imaging)
 {
     static const char *const deny[] = {"no ", "not ", "n't", "without", "denies", "denied", "deny", "never",
                                        "nor ", "free of", "absent", "negative"};
@@ -1326,7 +1367,7 @@ static void read_site(gl_case *c, const char *b, const char *at, const char *sit
         mine_clause(c, buf, buf + n, imaging, false);
 }
 
-static void read_site_list(gl_case *c, const char *b, const char *e, bool imaging)
+static void read_site_list(gl_case *c, const char *b, const char *e, unsigned imaging)
 {
     enum { MAX_ITEMS = 12 };
     const char *item[MAX_ITEMS + 1], *item_end[MAX_ITEMS + 1];
@@ -1393,7 +1434,7 @@ int case_mine_note(gl_case *c)
     }
     for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)c->note[i]);
-    bool imaging = sentence_imaging(low, stop(low, SENTENCE_STOPS));
+    unsigned imaging = sentence_imaging(low, stop(low, SENTENCE_STOPS));
     int summary_from = 0, summary_to = 0; /* readings of a clause before "except" */
     for (const char *p = low; *p;) {
         const char *e = clause_end(p);

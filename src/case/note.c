@@ -625,13 +625,20 @@ static const char *const mod_nuc[] = {"scintigra", "spect", "bone scan"};
 static const char *const mod_angio[] = {"angiogra", "duplex", "doppler"};
 static const char *const mod_any[] = {"scan", "imaging", "arthrogra", "tomogra"};
 
+static unsigned mod_if(const char *sb, const char *se, const char *const *words, size_t n, unsigned bit)
+{
+    return has_word(sb, se, words, n) ? bit : 0u;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
 static unsigned sentence_imaging(const char *sb, const char *se)
 {
-#define MOD(words, bit) (has_word(sb, se, words, sizeof words / sizeof *words) ? (unsigned)(bit) : 0u)
-    return MOD(mod_mr, MOD_MR) | MOD(mod_ct, MOD_CT) | MOD(mod_xr, MOD_XR) | MOD(mod_us, MOD_US) |
-           MOD(mod_nuc, MOD_NUC) | MOD(mod_angio, MOD_ANGIO) | MOD(mod_any, MOD_ANY);
-#undef MOD
+    return mod_if(sb, se, mod_mr, COUNT(mod_mr), MOD_MR) | mod_if(sb, se, mod_ct, COUNT(mod_ct), MOD_CT) |
+           mod_if(sb, se, mod_xr, COUNT(mod_xr), MOD_XR) | mod_if(sb, se, mod_us, COUNT(mod_us), MOD_US) |
+           mod_if(sb, se, mod_nuc, COUNT(mod_nuc), MOD_NUC) |
+           mod_if(sb, se, mod_angio, COUNT(mod_angio), MOD_ANGIO) | mod_if(sb, se, mod_any, COUNT(mod_any), MOD_ANY);
 }
+#undef COUNT
 
 /* The modalities that can show an imaging finding, from its ID (0: any). */
 static unsigned finding_modality(const char *id)

@@ -442,23 +442,27 @@ static const char *stop(const char *p, const char *stops)
     return q;
 }
 
-/* End of the clause that starts at p: the sentence end, or an earlier joining
- * word within the sentence. */
-/* Words that open an exception to what the clause before them says: like
- * " except", they end that clause, and the clause before is read as a
- * summary (case_mine_note). " except" always does; the others only after a
- * denial or a verdict of normality, which would otherwise swallow the exception ("no past history
- * apart from osteoporosis", "no medication other than a statin"), so that
- * phrases spanning them still read ("lumbar movement is full apart from
- * forward bending"). */
-static const char *const exceptions[] = {" except ", " apart from ", " other than ", " besides ", " aside from "};
-
-static bool exception_at(const char *q)
+static bool has_word(const char *b, const char *e, const char *const *words, size_t n)
 {
-    return starts_any(q, q + strlen(q), exceptions, sizeof exceptions / sizeof *exceptions);
+    for (const char *p = b; p < e; p++)
+        if (word_start(b, p) && starts_any(p, e, words, n))
+            return true;
+    return false;
 }
 
-static bool has_word(const char *b, const char *e, const char *const *words, size_t n);
+/* Words that open an exception to what the clause before them says: they
+ * end that clause, and the clause before is read as a summary
+ * (case_mine_note). " except" always does; the others only after a denial or
+ * a verdict of normality, which would otherwise swallow the exception ("no
+ * past history apart from osteoporosis", "no medication other than a
+ * statin"), so that phrases spanning them still read ("lumbar movement is
+ * full apart from forward bending"). */
+static const char *const after_denial[] = {" apart from ", " other than ", " besides ", " aside from "};
+
+static bool exception_at(const char *q, const char *e)
+{
+    return starts(q, e, " except ") || starts_any(q, e, after_denial, sizeof after_denial / sizeof *after_denial);
+}
 
 static bool denial_before(const char *p, const char *q)
 {
@@ -470,6 +474,8 @@ static bool denial_before(const char *p, const char *q)
     return has_word(p, q + 1, denials, sizeof denials / sizeof *denials); /* q + 1: "normal " before " apart" */
 }
 
+/* End of the clause that starts at p: the sentence end, or an earlier joining
+ * word within the sentence. */
 static const char *clause_end(const char *p)
 {
     static const char *const joins[] = {" but ", " although ", " however", " whereas "};
@@ -491,8 +497,7 @@ static const char *clause_end(const char *p)
         for (size_t i = 0; i < sizeof joins / sizeof *joins; i++)
             if (starts(q, end, joins[i]))
                 return q;
-        if (starts(q, end, exceptions[0]) ||
-            (starts_any(q, end, exceptions + 1, sizeof exceptions / sizeof *exceptions - 1) && denial_before(p, q)))
+        if (exception_at(q, end) && (starts(q, end, " except ") || denial_before(p, q)))
             return q;
     }
     return end;
@@ -596,13 +601,6 @@ static int local_polarity(const char *b, const char *e, const char *w, const cha
 }
 
 /* Does any of the words occur at a word start in [b, e)? */
-static bool has_word(const char *b, const char *e, const char *const *words, size_t n)
-{
-    for (const char *p = b; p < e; p++)
-        if (word_start(b, p) && starts_any(p, e, words, n))
-            return true;
-    return false;
-}
 
 /* What a clause may speak of. An imaging finding needs an imaging word in
  * its sentence: "was treated for trochanteric bursitis" is a label, not a
@@ -625,20 +623,22 @@ static const char *const mod_nuc[] = {"scintigra", "spect", "bone scan"};
 static const char *const mod_angio[] = {"angiogra", "duplex", "doppler"};
 static const char *const mod_any[] = {"scan", "imaging", "arthrogra", "tomogra"};
 
-static unsigned mod_if(const char *sb, const char *se, const char *const *words, size_t n, unsigned bit)
-{
-    return has_word(sb, se, words, n) ? bit : 0u;
-}
-
-#define COUNT(a) (sizeof(a) / sizeof *(a))
 static unsigned sentence_imaging(const char *sb, const char *se)
 {
-    return mod_if(sb, se, mod_mr, COUNT(mod_mr), MOD_MR) | mod_if(sb, se, mod_ct, COUNT(mod_ct), MOD_CT) |
-           mod_if(sb, se, mod_xr, COUNT(mod_xr), MOD_XR) | mod_if(sb, se, mod_us, COUNT(mod_us), MOD_US) |
-           mod_if(sb, se, mod_nuc, COUNT(mod_nuc), MOD_NUC) |
-           mod_if(sb, se, mod_angio, COUNT(mod_angio), MOD_ANGIO) | mod_if(sb, se, mod_any, COUNT(mod_any), MOD_ANY);
+    static const struct { const char *const *words; size_t n; unsigned mod; } kinds[] = {
+        {mod_mr, sizeof mod_mr / sizeof *mod_mr, MOD_MR},
+        {mod_ct, sizeof mod_ct / sizeof *mod_ct, MOD_CT},
+        {mod_xr, sizeof mod_xr / sizeof *mod_xr, MOD_XR},
+        {mod_us, sizeof mod_us / sizeof *mod_us, MOD_US},
+        {mod_nuc, sizeof mod_nuc / sizeof *mod_nuc, MOD_NUC},
+        {mod_angio, sizeof mod_angio / sizeof *mod_angio, MOD_ANGIO},
+        {mod_any, sizeof mod_any / sizeof *mod_any, MOD_ANY}};
+    unsigned m = 0;
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (has_word(sb, se, kinds[i].words, kinds[i].n))
+            m |= kinds[i].mod;
+    return m;
 }
-#undef COUNT
 
 /* The modalities that can show an imaging finding, from its ID (0: any). */
 static unsigned finding_modality(const char *id)
@@ -705,7 +705,8 @@ static bool in_scope(const gl_kb *kb, const kb_phrase *ph, struct scope sc)
  * normal MRI. */
 static bool modality_fits(const gl_kb *kb, int phrase, int v, struct scope sc)
 {
-    unsigned named = sc.imaging & ~(unsigned)MOD_ANY, need = finding_modality(kb->find[kb->phrase[phrase].finding].id);
+    unsigned named = sc.imaging & ~(unsigned)MOD_ANY;
+    unsigned need = finding_modality(kb->find[kb->phrase[phrase].finding].id);
     return v > 0 || !named || !need || (named & need);
 }
 
@@ -751,6 +752,13 @@ static void apply_text(gl_case *c, int i, int v, const char *text, size_t len)
 
 /* A phrase's reading; apply_text also keeps the words read (laboratory values). */
 static void apply(gl_case *c, int i, int v) { apply_text(c, i, v, NULL, 0); }
+
+/* apply, for a phrase read in a clause of scope sc (modality_fits) */
+static void apply_in(gl_case *c, int i, int v, struct scope sc)
+{
+    if (modality_fits(c->kb, i, v, sc))
+        apply(c, i, v);
+}
 
 /* Phrases match at a word start and may end inside a word, so that stems
  * read every inflection ("aggravat", "limp"). A part that ends in a short
@@ -976,8 +984,7 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
                     if (ngapped < MAX_GAPPED) /* held until the longest plain phrase is known */
                         gapped[ngapped++] = (struct gapped){end, i, flip, words_in_gaps(gap, ngap)};
                     else /* more than the table holds: apply at once, as a rule of its own */
-                        if (modality_fits(kb, i, flip ? -ph->value : ph->value, sc))
-                            apply(c, i, flip ? -ph->value : ph->value);
+                        apply_in(c, i, flip ? -ph->value : ph->value, sc);
                 }
             } else if ((plain || (hinge && w + ph->len > covered)) && ph->len > best)
                 best = ph->len;
@@ -998,8 +1005,7 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             if (!local && said_further(kb, gapped, ngapped, ph->finding, w + best))
                 continue;
             int v = local ? local : negated(cue, ncue, b, w, w + best, NULL, 0, e) ? -ph->value : ph->value;
-            if (modality_fits(kb, i, v, sc))
-                apply(c, i, v);
+            apply_in(c, i, v, sc);
         }
     }
     /* a phrase whose gaps hold words of the longest plain phrase, and that
@@ -1007,11 +1013,9 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
      * pain on rising, not pain on standing ("standing * hurt"); with empty
      * gaps it reads the same words and still applies ("without weakness") */
     for (int g = 0; g < ngapped; g++)
-        if ((!best || gapped[g].end > w + best || !gapped[g].filled) &&
-            modality_fits(kb, gapped[g].phrase,
-                          gapped[g].flip ? -kb->phrase[gapped[g].phrase].value : kb->phrase[gapped[g].phrase].value, sc))
-            apply(c, gapped[g].phrase, gapped[g].flip ? -kb->phrase[gapped[g].phrase].value
-                                                      : kb->phrase[gapped[g].phrase].value);
+        if (!best || gapped[g].end > w + best || !gapped[g].filled)
+            apply_in(c, gapped[g].phrase, gapped[g].flip ? -kb->phrase[gapped[g].phrase].value
+                                                         : kb->phrase[gapped[g].phrase].value, sc);
     return w + best;
 }
 
@@ -1465,7 +1469,7 @@ int case_mine_note(gl_case *c)
                 take_back_denials(c, summary_from, summary_to);
             summary_from = summary_to = 0;
         }
-        if (*e == ' ' && exception_at(e)) /* bounded: e is inside the note */
+        if (*e == ' ' && exception_at(e, e + strlen(e)))
             summary_from = before, summary_to = c->nmined;
         p = *e ? e + 1 : e;
         if (strchr(SENTENCE_STOPS, e[0]) && e[0]) /* a new sentence starts at p */

@@ -193,7 +193,9 @@ static const char *cue_scope_end(const char *at, const char *e)
  * two-way cue ("not", "n't", "negative", "absent", "excluded", "ruled out")
  * also of what stands before it
  * ("the SLR was negative", "walking does not hurt"). "can't", "cannot" and
- * "unable" are not negations: "can't sit for long" states the finding. */
+ * "unable" are not negations: "can't sit for long" states the finding; nor
+ * is "not only" ("not only in the buttock but also in the groin"). "Neither"
+ * is a pre-cue ("neither numbness nor tingling"). */
 enum { MAX_CUES = 16 };
 struct cue { const char *at, *end, *scope; bool pre_only; }; /* scope: where it stops speaking forwards */
 
@@ -232,7 +234,7 @@ static int find_cues(const char *b, const char *e, struct cue *out)
 {
     static const struct { const char *text; bool pre_only; } cues[] = {
         {"no", true},      {"denies", true},  {"denied", true}, {"deny", true},   {"without", true},
-        {"never", true},   {"nor", true},     {"none", true},   {"free of", true}, {"not", false},
+        {"never", true},   {"nor", true},     {"neither", true}, {"none", true},  {"free of", true}, {"not", false},
         {"negative", false}, {"absent", false}, {"excluded", false}, {"ruled out", false},
         {"rather than", true}, {"instead of", true}, {"as opposed to", true}};
     int n = 0;
@@ -248,6 +250,8 @@ static int find_cues(const char *b, const char *e, struct cue *out)
         for (size_t i = 0; i < sizeof cues / sizeof *cues; i++) {
             size_t l = starts(p, e, cues[i].text);
             if (l && p + l < e && isalnum((unsigned char)p[l])) /* a word of its own: not "nothing", "north" */
+                l = 0;
+            if (l && !strcmp(cues[i].text, "not") && starts(p + l, e, " only ")) /* "not only ... but also" */
                 l = 0;
             if (l) {
                 /* "the pedal pulse is absent, and walking brings it on",
@@ -403,6 +407,29 @@ static bool joined_negation(const char *b, const char *cue_at)
     return false;
 }
 
+/* Is the phrase at w the object of a negated verb of provocation ("lumbar
+ * flexion does not reproduce her buttock pain", "the SLR did not bring on
+ * the leg pain")? The test is denied, not the pain the patient has: the cue
+ * speaks backwards only. An object without an owner word ("does not cause
+ * any pain", "did not provoke leg pain") stays denied. */
+static bool provocation_object(const struct cue *c, const char *w, const char *e)
+{
+    static const char *const verbs[] = {"reproduc", "provok", "elicit", "bring", "brought", "aggravat", "worsen",
+                                        "increas", "exacerbat", "recreat", "trigger"};
+    static const char *const owner[] = {"her ", "his ", "their ", "the ", "its "};
+    if (!verb_negation(c))
+        return false;
+    const char *r = c->end;
+    while (r < e && *r == ' ')
+        r++;
+    if (r >= w || !starts_any(r, e, verbs, sizeof verbs / sizeof *verbs))
+        return false;
+    r = next_word(r, e);
+    if (starts(r, e, "on ")) /* "bring on", "brought on" */
+        r = next_word(r, e);
+    return r < w && starts_any(r, w, owner, sizeof owner / sizeof *owner);
+}
+
 static bool negated(const struct cue *cue, int ncue, const char *b, const char *w, const char *end,
                     const struct span *gap, int ngap, const char *ce)
 {
@@ -416,7 +443,7 @@ static bool negated(const struct cue *cue, int ncue, const char *b, const char *
             return false;
         }
     for (int i = 0; i < ncue; i++) {
-        if (cue[i].end <= w && w < cue[i].scope)
+        if (cue[i].end <= w && w < cue[i].scope && !provocation_object(&cue[i], w, ce))
             return true;
         if (cue[i].at >= end && !cue[i].pre_only && !joined_negation(b, cue[i].at) &&
             after_scope_end(end, ce) > cue[i].at &&
@@ -613,12 +640,23 @@ struct scope { unsigned imaging; bool family, unknown; };
  * finding of one modality is not read from a sentence that names only
  * others when the reading is a normal result (modality_fits). Generic
  * words ("imaging", "scan") name no modality. */
-enum { MOD_ANY = 1, MOD_MR = 2, MOD_CT = 4, MOD_XR = 8, MOD_US = 16, MOD_NUC = 32, MOD_ANGIO = 64 };
+enum { MOD_ANY = 1, MOD_MR = 2, MOD_CT = 4, MOD_XR = 8, MOD_US = 16, MOD_NUC = 32, MOD_ANGIO = 64, MOD_ALL = 127 };
+
+/* Not a modality: the sentence names a site the examiner pressed or saw
+ * ("no tenderness over the SIJ or the ischial tuberosity", "a pulsatile mass
+ * in the left buttock") and no pain, so a bare site word there is not a pain
+ * site (in_scope). It rides in the same sentence mask. */
+enum { SENT_EXAM_SITE = 256 };
+static const char *const exam_site_words[] = {"tender", "palpat", "mass ", "masses", "swelling", "lump",
+                                              "pulsatile", "bruit", "bruis", "ecchymos", "wasting", "atroph"};
+static const char *const pain_words[] = {"pain", "ache", "aching", "sciatica", "radiat", "spread", "shoot",
+                                         "burning", "cramp", "hurt", "sore"};
 
 static const char *const mod_mr[] = {"mri", "mr ", "magnetic resonance", "neurograph"};
 static const char *const mod_ct[] = {"ct ", "ct-", "ct,", "computed tomogra"};
 static const char *const mod_xr[] = {"radiograph", "x-ray", "xray", "x ray", "film"};
-static const char *const mod_us[] = {"ultrasound", "sonograph"};
+static const char *const mod_us[] = {"ultrasound", "sonograph", "us-guided", "us showed", "us shows", "us revealed",
+                                      "us demonstrated", "us of the"};
 static const char *const mod_nuc[] = {"scintigra", "spect", "bone scan"};
 static const char *const mod_angio[] = {"angiogra", "duplex", "doppler"};
 static const char *const mod_any[] = {"scan", "imaging", "arthrogra", "tomogra"};
@@ -637,6 +675,9 @@ static unsigned sentence_imaging(const char *sb, const char *se)
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
         if (has_word(sb, se, kinds[i].words, kinds[i].n))
             m |= kinds[i].mod;
+    if (has_word(sb, se, exam_site_words, sizeof exam_site_words / sizeof *exam_site_words) &&
+        !has_word(sb, se, pain_words, sizeof pain_words / sizeof *pain_words))
+        m |= SENT_EXAM_SITE;
     return m;
 }
 
@@ -688,6 +729,12 @@ static struct scope clause_scope(unsigned imaging, const char *b, const char *e)
     return (struct scope){imaging, false, has_word(b, e, unknown, sizeof unknown / sizeof *unknown)};
 }
 
+/* Does a phrase's own text name a pain ("buttock pain"), not only a site ("buttock")? */
+static bool bare_pain_word(const char *text)
+{
+    return has_word(text, text + strlen(text), pain_words, sizeof pain_words / sizeof *pain_words);
+}
+
 static bool in_scope(const gl_kb *kb, const kb_phrase *ph, struct scope sc)
 {
     const char *id = kb->find[ph->finding].id;
@@ -695,19 +742,45 @@ static bool in_scope(const gl_kb *kb, const kb_phrase *ph, struct scope sc)
         return false;
     if (sc.family)
         return !strncmp(id, "hx_family", 9);
-    return sc.imaging || strncmp(id, "img_", 4);
+    if ((sc.imaging & SENT_EXAM_SITE) && !strncmp(id, "sx_pain_", 8) && !bare_pain_word(ph->text))
+        return false;
+    return (sc.imaging & MOD_ALL) || strncmp(id, "img_", 4);
+}
+
+/* Does the vocabulary hold the same imaging finding for one of the
+ * modalities named ("img_us_gluteal_tendinopathy" for
+ * "img_mri_gluteal_tendinopathy" when the sentence names ultrasound)? */
+static bool named_sibling(const gl_kb *kb, const char *id, unsigned named)
+{
+    static const struct { const char *prefix; unsigned mod; } kinds[] = {
+        {"img_mri_", MOD_MR}, {"img_ct_", MOD_CT}, {"img_xray_", MOD_XR}, {"img_us_", MOD_US}};
+    const char *rest = strchr(id + 4, '_'); /* "_gluteal_tendinopathy" */
+    if (!rest)
+        return false;
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+        char sib[128];
+        int n = snprintf(sib, sizeof sib, "%s%s", kinds[i].prefix, rest + 1);
+        if ((named & kinds[i].mod) && n > 0 && (size_t)n < sizeof sib && kb_find(kb, sib) >= 0)
+            return true;
+    }
+    return false;
 }
 
 /* May an imaging finding be read with value v in a sentence of these
  * modalities? A finding seen on another modality still counts as present (a
- * fracture on CT is a fracture), but a normal result of one modality says
+ * fracture on CT is a fracture), unless the vocabulary has the finding for
+ * the modality named ("ultrasound showed gluteus medius tendinopathy" is the
+ * ultrasound finding, not the MRI one); a normal result of one modality says
  * nothing of another: "lumbar radiographs show no central stenosis" is not a
  * normal MRI. */
 static bool modality_fits(const gl_kb *kb, int phrase, int v, struct scope sc)
 {
-    unsigned named = sc.imaging & ~(unsigned)MOD_ANY;
-    unsigned need = finding_modality(kb->find[kb->phrase[phrase].finding].id);
-    return v > 0 || !named || !need || (named & need);
+    unsigned named = sc.imaging & MOD_ALL & ~(unsigned)MOD_ANY;
+    const char *id = kb->find[kb->phrase[phrase].finding].id;
+    unsigned need = finding_modality(id);
+    if (!named || !need || (named & need))
+        return true;
+    return v > 0 && !named_sibling(kb, id, named);
 }
 
 /* Where a finding already mined from the note is recorded, or -1. */
@@ -1300,8 +1373,6 @@ static void read_shared_verdict(gl_case *c, const char *b, const char *e, unsign
  * following item that is a bare site (side and article words allowed, and
  * a phrase of its own after it: "and left leg for six weeks") is read as
  * the first site would be (read_site). */
-static const char *const pain_words[] = {"pain", "ache", "aching", "sciatica", "radiat", "spread", "shoot",
-                                         "burning", "cramp", "hurt"};
 static const struct { const char *word, *site; } sites[] = {
     {"legs", "leg"},       {"leg", "leg"},         {"buttocks", "buttock"}, {"buttock", "buttock"},
     {"groins", "groin"},   {"groin", "groin"},     {"hips", "hip"},         {"hip", "hip"},
@@ -1409,6 +1480,56 @@ static void read_site_list(gl_case *c, const char *b, const char *e, unsigned im
     }
 }
 
+/* A list of sites that share one word of tenderness: "no tenderness over
+ * the SIJ, greater trochanter or ischial tuberosity", "tender over the
+ * piriformis and the sciatic notch". The phrases know "tenderness over the
+ * <site>"; each later item that is a bare site (at most TENDER_ITEM_WORDS
+ * words, no verb) is read as "<text before the first site><site>", so that
+ * the denial or the tenderness speaks of every site. */
+enum { TENDER_ITEM_WORDS = 3 };
+
+static bool bare_item(const char *b, const char *e)
+{
+    static const char *const verbs[] = {"is ", "are ", "was ", "were ", "has ", "have ", "had ", "with ",
+                                        "without ", "but ", "not ", "no "};
+    while (b < e && starts(b, e, "the "))
+        b += 4;
+    return b < e && words_between(b, e) <= TENDER_ITEM_WORDS && !has_word(b, e, verbs, sizeof verbs / sizeof *verbs);
+}
+
+static void read_tender_list(gl_case *c, const char *b, const char *e, unsigned imaging)
+{
+    static const char *const heads[] = {"tenderness over the ", "tenderness at the ", "tenderness of the ",
+                                        "tender over the ", "tender at the ", "tenderness on palpation of the ",
+                                        "tenderness to palpation of the ", "tenderness to palpation over the "};
+    const char *at = NULL;
+    for (const char *p = b; p < e && !at; p++)
+        for (size_t i = 0; i < sizeof heads / sizeof *heads && !at; i++)
+            if (word_start(b, p) && starts(p, e, heads[i]))
+                at = p + strlen(heads[i]);
+    if (!at)
+        return;
+    const char *r = at;
+    while (r < e && !list_sep(r, e, true)) /* past the first site */
+        r++;
+    while (r < e) {
+        const char *item = r + list_sep(r, e, true), *end = item;
+        while (end < e && !list_sep(end, e, true))
+            end++;
+        if (!bare_item(item, end))
+            return;
+        while (starts(item, end, "the "))
+            item += 4;
+        char buf[256];
+        size_t pl = (size_t)(at - b);
+        int n = snprintf(buf, sizeof buf, "%.*s%.*s", (int)(pl < 160 ? pl : 160), pl < 160 ? b : at - 160,
+                         (int)(end - item < 80 ? end - item : 80), item);
+        if (n > 0 && (size_t)n < sizeof buf)
+            mine_clause(c, buf, buf + n, imaging, false);
+        r = end;
+    }
+}
+
 /* "Lumbar movement is full except for forward bending", "strength is normal
  * except for weakness of the big toe extensor": the clause before "except"
  * is a summary the next one qualifies. When the exception changes none of
@@ -1445,6 +1566,7 @@ int case_mine_note(gl_case *c)
     }
     for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)c->note[i]);
+    kb_drop_sides(low);
     unsigned imaging = sentence_imaging(low, stop(low, SENTENCE_STOPS));
     int summary_from = 0, summary_to = 0; /* readings of a clause before "except" */
     for (const char *p = low; *p;) {
@@ -1460,6 +1582,7 @@ int case_mine_note(gl_case *c)
             const char *family = family_from(p, e), *own_end = family ? family : e;
             read_shared_verdict(c, p, own_end, imaging);
             read_site_list(c, p, own_end, imaging);
+            read_tender_list(c, p, own_end, imaging);
         }
         if (summary_to > summary_from) { /* this clause is the exception */
             bool spoke = false; /* did the exception override one of the summary's readings? */

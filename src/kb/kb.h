@@ -234,6 +234,7 @@ void kb_table_close(kb_table *t);
 gl_kb *kb_load_override(const char *name, const char *text, size_t len, gl_error *err);
 
 int kb_find(const gl_kb *kb, const char *id);      /* finding index or -1 */
+size_t kb_drop_sides(char *s);                      /* "the left buttock" -> "the buttock" (note text and phrases) */
 int kb_cond(const gl_kb *kb, const char *id);      /* condition index or -1 */
 int kb_measure_index(const gl_kb *kb, const char *id);
 /* Up to `max` nearest finding IDs by edit distance into out[]; returns count. */

@@ -1,6 +1,7 @@
 /* kb_load.c - read and validate the knowledge-base text files (kb/README.md),
  * either from a folder or from the copy compiled into the binary. Every rule
  * break is an error naming the file and line; nothing is half-loaded. */
+#include <ctype.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -951,6 +952,40 @@ static long phrase_count(const char *pat)
     return n;
 }
 
+/* Side words between a determiner and what they qualify ("over the left
+ * greater trochanter", "his right buttock", "a left L5 radiculopathy") are
+ * dropped, from the note and from the phrases alike, so that one phrase
+ * reads either side: the side of the case is a field of its own. A side
+ * word that is not followed by a word ("on the left", "the left, ...") or
+ * that heads a pair ("the left and right buttocks") stays. In place; returns
+ * the new length. */
+size_t kb_drop_sides(char *s)
+{
+    static const char *const det[] = {"the ", "his ", "her ", "their ", "its ", "a ", "an "};
+    static const char *const side[] = {"left-sided ", "right-sided ", "left ", "right "};
+    static const char *const keep[] = {"and ", "or ", "than ", "to "};
+    char *w = s;
+    for (const char *r = s; *r;) {
+        size_t l = 0;
+        for (size_t i = 0; i < sizeof det / sizeof *det && !l; i++) {
+            size_t d = strlen(det[i]);
+            if ((size_t)(w - s) >= d && !strncmp(w - d, det[i], d) && (w - d == s || !isalnum((unsigned char)w[-(long)d - 1])))
+                for (size_t j = 0; j < sizeof side / sizeof *side && !l; j++)
+                    if (!strncmp(r, side[j], strlen(side[j])))
+                        l = strlen(side[j]);
+        }
+        bool drop = l && isalnum((unsigned char)r[l]);
+        for (size_t i = 0; drop && i < sizeof keep / sizeof *keep; i++)
+            drop = strncmp(r + l, keep[i], strlen(keep[i])) != 0;
+        if (drop)
+            r += l;
+        else
+            *w++ = *r++;
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 /* The k-th phrase of the pattern (mixed radix over the groups, last fastest)
  * into out, which has room for strlen(pat) + 1 bytes. */
 static void phrase_nth(const char *pat, long k, char *out)
@@ -1162,6 +1197,7 @@ static bool load_phrases(src *s, gl_kb *kb, gl_error *err)
             ok = get_source(&t, 3, &src_text, kb->A, err);
         for (long k = 0; ok && k < count; k++) {
             phrase_nth(t.f[2], k, buf);
+            kb_drop_sides(buf);
             const char *gap = strstr(buf, " * ");
             size_t head = gap ? (size_t)(gap - buf) : strlen(buf);
             bool well_formed = phrase_ok(buf), short_head = head <= KB_HEAD_MAX;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "case/case.h"
+#include "kb/kb.h"
 #include "harness.h"
 
 void test_note(void);
@@ -79,8 +80,29 @@ static int check_line(const gl_kb *kb, const char *note, const char *list, int l
     return wrong;
 }
 
+/* Side words go between a determiner and a word, and only there. */
+static void test_drop_sides(void)
+{
+    static const struct { const char *in, *out; } t[] = {
+        {"tenderness over the left greater trochanter", "tenderness over the greater trochanter"},
+        {"his right-sided sciatica", "his sciatica"},
+        {"a left l5 radiculopathy", "a l5 radiculopathy"},
+        {"4/5 on the left, 5/5 on the right", "4/5 on the left, 5/5 on the right"},
+        {"the left and right buttocks", "the left and right buttocks"},
+        {"left buttock pain", "left buttock pain"},
+        {"she left the army", "she left the army"},
+        {"theleft buttock", "theleft buttock"}};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", t[i].in);
+        size_t n = kb_drop_sides(buf);
+        CHECK(!strcmp(buf, t[i].out) && n == strlen(t[i].out));
+    }
+}
+
 void test_note(void)
 {
+    test_drop_sides();
     gl_error err;
     gl_kb *kb = gl_kb_load_builtin(&err);
     FILE *f = fopen("tests/note/sentences.tsv", "r");

@@ -152,7 +152,9 @@ static const char *cue_scope_end(const char *at, const char *e)
 {
     static const char *const subject[] = {", the ", ", his ", ", her ", ", their ", ", it ", ", she ",
                                           ", he ", ", they ", ", this ", ", these "};
-    static const char *const verbs[] = {"is ", "are ", "was ", "were ", "has ", "have ", "had "};
+    static const char *const verbs[] = {"is ", "are ", "was ", "were ", "has ", "have ", "had ", "developed ",
+                                        "reports ", "reported ", "describes ", "described ", "noticed ",
+                                        "presented ", "complains ", "complained ", "felt ", "feels ", "went "};
     static const char *const accompany[] = {", with a ", ", with an ", ", with the ", ", with some "};
     static const char *const and_subject[] = {", and the ", ", and a ", ", and an ", ", and his ", ", and her ",
                                               ", and their ", ", and it ", ", and she ", ", and he "};
@@ -164,6 +166,8 @@ static const char *cue_scope_end(const char *at, const char *e)
         if (*q != ',')
             continue;
         if (starts(q, end, ", ") && new_statement(q + 2, e))
+            return q;
+        if (starts(q, end, ", only ")) /* "no longer in the leg, only in the buttock" */
             return q;
         /* "pain that does not radiate, with a popping felt at the front of
          * the hip": what the patient has besides */
@@ -430,8 +434,27 @@ static bool provocation_object(const struct cue *c, const char *w, const char *e
     return r < w && starts_any(r, w, owner, sizeof owner / sizeof *owner);
 }
 
+/* Is a verb negation followed by a verb of relief or provocation ("the leg
+ * pain is not relieved by sitting", "her buttock pain was not worse with
+ * walking")? It denies the relief or the provocation, not the pain before
+ * it (negated, for pain phrases). */
+static bool modifier_denied(const struct cue *c, const char *e)
+{
+    static const char *const verbs[] = {"relieved", "eased", "helped", "improved", "better", "worse", "aggravated",
+                                        "provoked", "reproduced", "brought on", "affected", "changed", "made worse",
+                                        "exacerbated", "increased", "influenced"};
+    if (!verb_negation(c))
+        return false;
+    const char *r = c->end;
+    while (r < e && *r == ' ')
+        r++;
+    return starts_any(r, e, verbs, sizeof verbs / sizeof *verbs);
+}
+
+/* pain: the phrase names a pain (an sx_pain_ finding), which a denied
+ * relief or provocation after it does not deny (modifier_denied). */
 static bool negated(const struct cue *cue, int ncue, const char *b, const char *w, const char *end,
-                    const struct span *gap, int ngap, const char *ce)
+                    const struct span *gap, int ngap, const char *ce, bool pain)
 {
     for (int i = 0; !ngap && i < ncue; i++)
         if (cue[i].at >= w && cue[i].end <= end) {
@@ -446,6 +469,7 @@ static bool negated(const struct cue *cue, int ncue, const char *b, const char *
         if (cue[i].end <= w && w < cue[i].scope && !provocation_object(&cue[i], w, ce))
             return true;
         if (cue[i].at >= end && !cue[i].pre_only && !joined_negation(b, cue[i].at) &&
+            !(pain && modifier_denied(&cue[i], ce)) &&
             after_scope_end(end, ce) > cue[i].at &&
             (words_between(end, cue[i].at) <= AFTER_REACH ||
              (words_between(end, cue[i].at) <= LIST_REACH && shared_list(end, cue[i].at))) &&
@@ -642,10 +666,11 @@ struct scope { unsigned imaging; bool family, unknown; };
  * words ("imaging", "scan") name no modality. */
 enum { MOD_ANY = 1, MOD_MR = 2, MOD_CT = 4, MOD_XR = 8, MOD_US = 16, MOD_NUC = 32, MOD_ANGIO = 64, MOD_ALL = 127 };
 
-/* Not a modality: the sentence names a site the examiner pressed or saw
- * ("no tenderness over the SIJ or the ischial tuberosity", "a pulsatile mass
- * in the left buttock") and no pain, so a bare site word there is not a pain
- * site (in_scope). It rides in the same sentence mask. */
+/* Not a modality: the sentence names a site the examiner pressed or saw, or
+ * a scan showed ("no tenderness over the SIJ or the ischial tuberosity", "a
+ * pulsatile mass in the left buttock", "MRI showed a tear at the greater
+ * trochanter"), and no pain, so a bare site word there is not a pain site
+ * (in_scope). It rides in the same sentence mask. */
 enum { SENT_EXAM_SITE = 256 };
 static const char *const exam_site_words[] = {"tender", "palpat", "mass ", "masses", "swelling", "lump",
                                               "pulsatile", "bruit", "bruis", "ecchymos", "wasting", "atroph"};
@@ -675,7 +700,8 @@ static unsigned sentence_imaging(const char *sb, const char *se)
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
         if (has_word(sb, se, kinds[i].words, kinds[i].n))
             m |= kinds[i].mod;
-    if (has_word(sb, se, exam_site_words, sizeof exam_site_words / sizeof *exam_site_words) &&
+    if ((m & MOD_ALL & ~(unsigned)MOD_ANY || /* "MRI showed a tear at the greater trochanter" */
+         has_word(sb, se, exam_site_words, sizeof exam_site_words / sizeof *exam_site_words)) &&
         !has_word(sb, se, pain_words, sizeof pain_words / sizeof *pain_words))
         m |= SENT_EXAM_SITE;
     return m;
@@ -1008,6 +1034,11 @@ static bool exam_name(const gl_kb *kb, const kb_phrase *ph)
  * of a covering match (hinge_word: "hip pain on walking"), every phrase may
  * start, a plain one only when it reaches past the covered words. Returns
  * the end of the longest plain match, or w when none matched. */
+static bool pain_finding(const gl_kb *kb, const kb_phrase *ph)
+{
+    return !strncmp(kb->find[ph->finding].id, "sx_pain_", 8);
+}
+
 static const char *match_at(gl_case *c, const char *b, const char *e, const char *w, const struct cue *cue,
                             int ncue, struct scope sc, bool plain, bool hinge, const char *covered)
 {
@@ -1053,7 +1084,7 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
                 if (!end && fail)
                     failed = ph->text, nfailed = fail;
                 if (end) {
-                    bool flip = negated(cue, ncue, b, w, end, gap, ngap, e);
+                    bool flip = negated(cue, ncue, b, w, end, gap, ngap, e, pain_finding(kb, ph));
                     if (ngapped < MAX_GAPPED) /* held until the longest plain phrase is known */
                         gapped[ngapped++] = (struct gapped){end, i, flip, words_in_gaps(gap, ngap)};
                     else /* more than the table holds: apply at once, as a rule of its own */
@@ -1077,7 +1108,9 @@ static const char *match_at(gl_case *c, const char *b, const char *e, const char
             int local = ph->value > 0 ? local_polarity(b, e, w, w + best, exam_name(kb, ph)) : 0;
             if (!local && said_further(kb, gapped, ngapped, ph->finding, w + best))
                 continue;
-            int v = local ? local : negated(cue, ncue, b, w, w + best, NULL, 0, e) ? -ph->value : ph->value;
+            int v = local;
+            if (!v)
+                v = negated(cue, ncue, b, w, w + best, NULL, 0, e, pain_finding(kb, ph)) ? -ph->value : ph->value;
             apply_in(c, i, v, sc);
         }
     }

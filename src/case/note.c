@@ -666,14 +666,19 @@ struct scope { unsigned imaging; bool family, unknown; };
  * words ("imaging", "scan") name no modality. */
 enum { MOD_ANY = 1, MOD_MR = 2, MOD_CT = 4, MOD_XR = 8, MOD_US = 16, MOD_NUC = 32, MOD_ANGIO = 64, MOD_ALL = 127 };
 
-/* Not a modality: the sentence names a site the examiner pressed or saw, or
- * a scan showed ("no tenderness over the SIJ or the ischial tuberosity", "a
- * pulsatile mass in the left buttock", "MRI showed a tear at the greater
- * trochanter"), and no pain, so a bare site word there is not a pain site
- * (in_scope). It rides in the same sentence mask. */
-enum { SENT_EXAM_SITE = 256 };
-static const char *const exam_site_words[] = {"tender", "palpat", "mass ", "masses", "swelling", "lump",
-                                              "pulsatile", "bruit", "bruis", "ecchymos", "wasting", "atroph"};
+/* Not modalities: the sentence names a site that a scan or the examiner's
+ * eye showed ("MRI showed a tear at the greater trochanter", "a pulsatile
+ * mass in the left buttock"; SENT_SEEN_SITE) or that the examiner pressed
+ * ("no tenderness over the SIJ or the ischial tuberosity"; SENT_TENDER_SITE),
+ * and no pain. A bare site word there is no pain site (in_scope), and no
+ * denial of one when pressed (apply_in): the examiner presses where it hurts,
+ * so a tender site still reads as the pain's site ("pressing on the posterior
+ * iliac crest is severely tender"), but a site that is not tender says
+ * nothing of where the pain is. They ride in the same sentence mask. */
+enum { SENT_SEEN_SITE = 256, SENT_TENDER_SITE = 512 };
+static const char *const seen_site_words[] = {"mass ", "masses", "swelling", "lump", "pulsatile", "bruit",
+                                              "bruis", "ecchymos", "wasting", "atroph"};
+static const char *const tender_site_words[] = {"tender", "palpat"};
 static const char *const pain_words[] = {"pain", "ache", "aching", "sciatica", "radiat", "spread", "shoot",
                                          "burning", "cramp", "hurt", "sore"};
 
@@ -700,10 +705,13 @@ static unsigned sentence_imaging(const char *sb, const char *se)
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
         if (has_word(sb, se, kinds[i].words, kinds[i].n))
             m |= kinds[i].mod;
-    if ((m & MOD_ALL & ~(unsigned)MOD_ANY || /* "MRI showed a tear at the greater trochanter" */
-         has_word(sb, se, exam_site_words, sizeof exam_site_words / sizeof *exam_site_words)) &&
-        !has_word(sb, se, pain_words, sizeof pain_words / sizeof *pain_words))
-        m |= SENT_EXAM_SITE;
+    if (has_word(sb, se, pain_words, sizeof pain_words / sizeof *pain_words))
+        return m;
+    if ((m & MOD_ALL & ~(unsigned)MOD_ANY) ||
+        has_word(sb, se, seen_site_words, sizeof seen_site_words / sizeof *seen_site_words))
+        m |= SENT_SEEN_SITE;
+    if (has_word(sb, se, tender_site_words, sizeof tender_site_words / sizeof *tender_site_words))
+        m |= SENT_TENDER_SITE;
     return m;
 }
 
@@ -768,7 +776,7 @@ static bool in_scope(const gl_kb *kb, const kb_phrase *ph, struct scope sc)
         return false;
     if (sc.family)
         return !strncmp(id, "hx_family", 9);
-    if ((sc.imaging & SENT_EXAM_SITE) && !strncmp(id, "sx_pain_", 8) && !bare_pain_word(ph->text))
+    if ((sc.imaging & SENT_SEEN_SITE) && !strncmp(id, "sx_pain_", 8) && !bare_pain_word(ph->text))
         return false;
     return (sc.imaging & MOD_ALL) || strncmp(id, "img_", 4);
 }
@@ -855,6 +863,10 @@ static void apply(gl_case *c, int i, int v) { apply_text(c, i, v, NULL, 0); }
 /* apply, for a phrase read in a clause of scope sc (modality_fits) */
 static void apply_in(gl_case *c, int i, int v, struct scope sc)
 {
+    const kb_phrase *ph = &c->kb->phrase[i];
+    if (v < 0 && (sc.imaging & SENT_TENDER_SITE) && !strncmp(c->kb->find[ph->finding].id, "sx_pain_", 8) &&
+        !bare_pain_word(ph->text))
+        return; /* "no tenderness over the greater trochanter" */
     if (modality_fits(c->kb, i, v, sc))
         apply(c, i, v);
 }

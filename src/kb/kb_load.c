@@ -964,10 +964,13 @@ size_t kb_drop_sides(char *s)
     static const char *const det[] = {"the ", "his ", "her ", "their ", "its ", "a ", "an "};
     static const char *const side[] = {"left-sided ", "right-sided ", "left ", "right "};
     static const char *const keep[] = {"and ", "or ", "than ", "to "};
+    if (!strstr(s, "left") && !strstr(s, "right")) /* most phrases: nothing to drop */
+        return strlen(s);
     char *w = s;
     for (const char *r = s; *r;) {
         size_t l = 0;
-        for (size_t i = 0; i < sizeof det / sizeof *det && !l; i++) {
+        bool may = (*r == 'l' || *r == 'r') && w > s && w[-1] == ' '; /* the cheap test first */
+        for (size_t i = 0; may && i < sizeof det / sizeof *det && !l; i++) {
             size_t d = strlen(det[i]);
             if ((size_t)(w - s) >= d && !strncmp(w - d, det[i], d) && (w - d == s || !isalnum((unsigned char)w[-(long)d - 1])))
                 for (size_t j = 0; j < sizeof side / sizeof *side && !l; j++)

@@ -234,6 +234,24 @@ static bool conjunction_after(const char *r, const char *e)
     return starts_any(r, e, conj, sizeof conj / sizeof *conj);
 }
 
+/* Does "her usual", "his typical", "the familiar" ... follow at r? A
+ * contrast with the patient's usual pain ("rather than her usual buttock
+ * pain") says the pain is there. */
+static bool usual_after(const char *r, const char *e)
+{
+    static const char *const owner[] = {" her ", " his ", " the ", " their "};
+    static const char *const usual[] = {"usual ", "typical ", "familiar ", "habitual ", "presenting ", "customary "};
+    for (size_t i = 0; i < sizeof owner / sizeof *owner; i++)
+        if (starts(r, e, owner[i]))
+            return starts_any(r + strlen(owner[i]), e, usual, sizeof usual / sizeof *usual);
+    return false;
+}
+
+static bool contrast_cue(const char *cue)
+{
+    return !strcmp(cue, "rather than") || !strcmp(cue, "instead of") || !strcmp(cue, "as opposed to");
+}
+
 static int find_cues(const char *b, const char *e, struct cue *out)
 {
     static const struct { const char *text; bool pre_only; } cues[] = {
@@ -256,6 +274,8 @@ static int find_cues(const char *b, const char *e, struct cue *out)
             if (l && p + l < e && isalnum((unsigned char)p[l])) /* a word of its own: not "nothing", "north" */
                 l = 0;
             if (l && !strcmp(cues[i].text, "not") && starts(p + l, e, " only ")) /* "not only ... but also" */
+                l = 0;
+            if (l && contrast_cue(cues[i].text) && usual_after(p + l, e)) /* "rather than her usual buttock pain" */
                 l = 0;
             if (l) {
                 /* "the pedal pulse is absent, and walking brings it on",

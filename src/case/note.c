@@ -209,7 +209,9 @@ struct cue { const char *at, *end, *scope; bool pre_only; }; /* scope: where it 
 static const char *relative_scope_end(const char *b, const char *cue, const char *after, const char *end)
 {
     static const char *const rel[] = {"who ", "which ", "that "};
-    static const char *const verbs[] = {"has ", "have ", "had ", "is ", "are ", "was ", "were "};
+    static const char *const verbs[] = {"has ", "have ", "had ", "is ", "are ", "was ", "were ", "felt ", "feels ",
+                                        "developed ", "develops ", "presented ", "presents ", "noticed ",
+                                        "reported ", "reports ", "complained ", "complains "};
     const char *q = cue;
     bool relative = false;
     for (int word = 0; word < 3 && q > b && !relative; word++) {

@@ -21,7 +21,7 @@ extern const size_t web_embedded_count;
 #define VALIDATION_DATE "2026-12-07"
 #define VALIDATION_KB "kb-1798d326"
 #define VALIDATION_CASES "26 published case vignettes (tests/vignettes)"
-#define VALIDATION_HELDOUT "102 held-out published case reports (`gluteal eval tests/casereports`, written by helpers that did not see the system's output; their notes guided note-miner rules, no probability was set from them): strict top-1 42/102, top-3 64/102, red flags 17/22"
+#define VALIDATION_HELDOUT "118 held-out published case reports (`gluteal eval tests/casereports`, written by helpers that did not see the system's output; their notes guided note-miner rules, no probability was set from them): strict top-1 50/118, top-3 74/118, red flags 22/27"
 #define VALIDATION_STRICT "top-1 14/26 = 53.8%, top-3 22/26 = 84.6%"
 #define VALIDATION_LENIENT "top-1 23/26 = 88.5%, top-3 25/26 = 96.2%"
 #define VALIDATION_FLAGS "red flags: sensitivity 8/8 = 100.0%, specificity 15/18 = 83.3%"

@@ -19,7 +19,7 @@ extern const size_t web_embedded_count;
 /* Latest validation figures, quoted from `gluteal eval tests/vignettes` (its last three lines) on the
  * date given; update them when the knowledge base changes. */
 #define VALIDATION_DATE "2026-12-07"
-#define VALIDATION_KB "kb-1798d326"
+#define VALIDATION_KB "kb-07b82ef2"
 #define VALIDATION_CASES "26 published case vignettes (tests/vignettes)"
 #define VALIDATION_HELDOUT "118 held-out published case reports (`gluteal eval tests/casereports`, written by helpers that did not see the system's output; their notes guided note-miner rules, no probability was set from them): strict top-1 50/118, top-3 74/118, red flags 22/27"
 #define VALIDATION_STRICT "top-1 14/26 = 53.8%, top-3 22/26 = 84.6%"

@@ -972,7 +972,9 @@ size_t kb_drop_sides(char *s)
         bool may = (*r == 'l' || *r == 'r') && w > s && w[-1] == ' '; /* the cheap test first */
         for (size_t i = 0; may && i < sizeof det / sizeof *det && !l; i++) {
             size_t d = strlen(det[i]);
-            if ((size_t)(w - s) >= d && !strncmp(w - d, det[i], d) && (w - d == s || !isalnum((unsigned char)w[-(long)d - 1])))
+            bool after_det = (size_t)(w - s) >= d && !strncmp(w - d, det[i], d) &&
+                             (w - d == s || !isalnum((unsigned char)w[-(long)d - 1]));
+            if (after_det)
                 for (size_t j = 0; j < sizeof side / sizeof *side && !l; j++)
                     if (!strncmp(r, side[j], strlen(side[j])))
                         l = strlen(side[j]);

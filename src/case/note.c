@@ -438,17 +438,25 @@ static bool joined_negation(const char *b, const char *cue_at)
  * the leg pain")? The test is denied, not the pain the patient has: the cue
  * speaks backwards only. An object without an owner word ("does not cause
  * any pain", "did not provoke leg pain") stays denied. */
+/* The word after a verb negation ("not reproduce": "reproduce"), or NULL
+ * when the cue is another kind. */
+static const char *after_verb_negation(const struct cue *c, const char *e)
+{
+    if (!verb_negation(c))
+        return NULL;
+    const char *r = c->end;
+    while (r < e && *r == ' ')
+        r++;
+    return r;
+}
+
 static bool provocation_object(const struct cue *c, const char *w, const char *e)
 {
     static const char *const verbs[] = {"reproduc", "provok", "elicit", "bring", "brought", "aggravat", "worsen",
                                         "increas", "exacerbat", "recreat", "trigger"};
     static const char *const owner[] = {"her ", "his ", "their ", "the ", "its "};
-    if (!verb_negation(c))
-        return false;
-    const char *r = c->end;
-    while (r < e && *r == ' ')
-        r++;
-    if (r >= w || !starts_any(r, e, verbs, sizeof verbs / sizeof *verbs))
+    const char *r = after_verb_negation(c, e);
+    if (!r || r >= w || !starts_any(r, e, verbs, sizeof verbs / sizeof *verbs))
         return false;
     r = next_word(r, e);
     if (starts(r, e, "on ")) /* "bring on", "brought on" */
@@ -465,12 +473,8 @@ static bool modifier_denied(const struct cue *c, const char *e)
     static const char *const verbs[] = {"relieved", "eased", "helped", "improved", "better", "worse", "aggravated",
                                         "provoked", "reproduced", "brought on", "affected", "changed", "made worse",
                                         "exacerbated", "increased", "influenced"};
-    if (!verb_negation(c))
-        return false;
-    const char *r = c->end;
-    while (r < e && *r == ' ')
-        r++;
-    return starts_any(r, e, verbs, sizeof verbs / sizeof *verbs);
+    const char *r = after_verb_negation(c, e);
+    return r && starts_any(r, e, verbs, sizeof verbs / sizeof *verbs);
 }
 
 /* pain: the phrase names a pain (an sx_pain_ finding), which a denied
@@ -682,7 +686,8 @@ static int local_polarity(const char *b, const char *e, const char *w, const cha
  * family-history findings. */
 struct scope { unsigned imaging; bool family, unknown; };
 
-/* The imaging words of a sentence, as a set of modalities (0: none). A
+/* What a sentence is about, as a mask: the imaging words it names, as a
+ * set of modalities (0: none), and the SENT_ bits below. A
  * finding of one modality is not read from a sentence that names only
  * others when the reading is a normal result (modality_fits). Generic
  * words ("imaging", "scan") name no modality. */
@@ -713,7 +718,7 @@ static const char *const mod_nuc[] = {"scintigra", "spect", "bone scan"};
 static const char *const mod_angio[] = {"angiogra", "duplex", "doppler"};
 static const char *const mod_any[] = {"scan", "imaging", "arthrogra", "tomogra"};
 
-static unsigned sentence_imaging(const char *sb, const char *se)
+static unsigned sentence_kinds(const char *sb, const char *se)
 {
     static const struct { const char *const *words; size_t n; unsigned mod; } kinds[] = {
         {mod_mr, sizeof mod_mr / sizeof *mod_mr, MOD_MR},
@@ -737,17 +742,26 @@ static unsigned sentence_imaging(const char *sb, const char *se)
     return m;
 }
 
-/* The modalities that can show an imaging finding, from its ID (0: any). */
+/* The modalities that can show an imaging finding, by the prefix of its ID. */
+static const struct { const char *prefix; unsigned mod; } id_modality[] = {
+    {"img_mri_", MOD_MR}, {"img_mrn_", MOD_MR},          {"img_ct_", MOD_CT},
+    {"img_xray_", MOD_XR}, {"img_us_", MOD_US},          {"img_bone_scan_", MOD_NUC},
+    {"img_duplex_", MOD_US | MOD_ANGIO | MOD_CT | MOD_MR}};
+enum { N_ID_MODALITY = sizeof id_modality / sizeof *id_modality };
+
+/* The entry of id_modality that fits id, or -1 (any modality). */
+static int modality_entry(const char *id)
+{
+    for (int i = 0; i < N_ID_MODALITY; i++)
+        if (!strncmp(id, id_modality[i].prefix, strlen(id_modality[i].prefix)))
+            return i;
+    return -1;
+}
+
 static unsigned finding_modality(const char *id)
 {
-    static const struct { const char *prefix; unsigned mod; } kinds[] = {
-        {"img_mri_", MOD_MR}, {"img_mrn_", MOD_MR},          {"img_ct_", MOD_CT},
-        {"img_xray_", MOD_XR}, {"img_us_", MOD_US},          {"img_bone_scan", MOD_NUC},
-        {"img_duplex_", MOD_US | MOD_ANGIO | MOD_CT | MOD_MR}};
-    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-        if (!strncmp(id, kinds[i].prefix, strlen(kinds[i].prefix)))
-            return kinds[i].mod;
-    return 0;
+    int k = modality_entry(id);
+    return k < 0 ? 0 : id_modality[k].mod;
 }
 
 /* Where talk of relatives starts in the clause [b, e): at the comma before
@@ -791,6 +805,19 @@ static bool bare_pain_word(const char *text)
     return has_word(text, text + strlen(text), pain_words, sizeof pain_words / sizeof *pain_words);
 }
 
+static bool pain_finding(const gl_kb *kb, const kb_phrase *ph)
+{
+    return !strncmp(kb->find[ph->finding].id, "sx_pain_", 8);
+}
+
+/* A pain-site phrase that names only the site ("greater trochanter"), which
+ * a sentence about a scan, a mass or tenderness uses for the place looked
+ * at (SENT_SEEN_SITE, SENT_TENDER_SITE). */
+static bool site_only(const gl_kb *kb, const kb_phrase *ph)
+{
+    return pain_finding(kb, ph) && !bare_pain_word(ph->text);
+}
+
 static bool in_scope(const gl_kb *kb, const kb_phrase *ph, struct scope sc)
 {
     const char *id = kb->find[ph->finding].id;
@@ -798,7 +825,7 @@ static bool in_scope(const gl_kb *kb, const kb_phrase *ph, struct scope sc)
         return false;
     if (sc.family)
         return !strncmp(id, "hx_family", 9);
-    if ((sc.imaging & SENT_SEEN_SITE) && !strncmp(id, "sx_pain_", 8) && !bare_pain_word(ph->text))
+    if ((sc.imaging & SENT_SEEN_SITE) && site_only(kb, ph))
         return false;
     return (sc.imaging & MOD_ALL) || strncmp(id, "img_", 4);
 }
@@ -808,15 +835,14 @@ static bool in_scope(const gl_kb *kb, const kb_phrase *ph, struct scope sc)
  * "img_mri_gluteal_tendinopathy" when the sentence names ultrasound)? */
 static bool named_sibling(const gl_kb *kb, const char *id, unsigned named)
 {
-    static const struct { const char *prefix; unsigned mod; } kinds[] = {
-        {"img_mri_", MOD_MR}, {"img_ct_", MOD_CT}, {"img_xray_", MOD_XR}, {"img_us_", MOD_US}};
-    const char *rest = strchr(id + 4, '_'); /* "_gluteal_tendinopathy" */
-    if (!rest)
+    int k = modality_entry(id);
+    if (k < 0)
         return false;
-    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    const char *rest = id + strlen(id_modality[k].prefix); /* "gluteal_tendinopathy" */
+    for (int i = 0; i < N_ID_MODALITY; i++) {
         char sib[128];
-        int n = snprintf(sib, sizeof sib, "%s%s", kinds[i].prefix, rest + 1);
-        if ((named & kinds[i].mod) && n > 0 && (size_t)n < sizeof sib && kb_find(kb, sib) >= 0)
+        int n = snprintf(sib, sizeof sib, "%s%s", id_modality[i].prefix, rest);
+        if (i != k && (named & id_modality[i].mod) && n > 0 && (size_t)n < sizeof sib && kb_find(kb, sib) >= 0)
             return true;
     }
     return false;
@@ -885,9 +911,7 @@ static void apply(gl_case *c, int i, int v) { apply_text(c, i, v, NULL, 0); }
 /* apply, for a phrase read in a clause of scope sc (modality_fits) */
 static void apply_in(gl_case *c, int i, int v, struct scope sc)
 {
-    const kb_phrase *ph = &c->kb->phrase[i];
-    if (v < 0 && (sc.imaging & SENT_TENDER_SITE) && !strncmp(c->kb->find[ph->finding].id, "sx_pain_", 8) &&
-        !bare_pain_word(ph->text))
+    if (v < 0 && (sc.imaging & SENT_TENDER_SITE) && site_only(c->kb, &c->kb->phrase[i]))
         return; /* "no tenderness over the greater trochanter" */
     if (modality_fits(c->kb, i, v, sc))
         apply(c, i, v);
@@ -1068,11 +1092,6 @@ static bool exam_name(const gl_kb *kb, const kb_phrase *ph)
  * of a covering match (hinge_word: "hip pain on walking"), every phrase may
  * start, a plain one only when it reaches past the covered words. Returns
  * the end of the longest plain match, or w when none matched. */
-static bool pain_finding(const gl_kb *kb, const kb_phrase *ph)
-{
-    return !strncmp(kb->find[ph->finding].id, "sx_pain_", 8);
-}
-
 static const char *match_at(gl_case *c, const char *b, const char *e, const char *w, const struct cue *cue,
                             int ncue, struct scope sc, bool plain, bool hinge, const char *covered)
 {
@@ -1634,7 +1653,7 @@ int case_mine_note(gl_case *c)
     for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)c->note[i]);
     kb_drop_sides(low);
-    unsigned imaging = sentence_imaging(low, stop(low, SENTENCE_STOPS));
+    unsigned imaging = sentence_kinds(low, stop(low, SENTENCE_STOPS));
     int summary_from = 0, summary_to = 0; /* readings of a clause before "except" */
     for (const char *p = low; *p;) {
         const char *e = clause_end(p);
@@ -1663,7 +1682,7 @@ int case_mine_note(gl_case *c)
             summary_from = before, summary_to = c->nmined;
         p = *e ? e + 1 : e;
         if (strchr(SENTENCE_STOPS, e[0]) && e[0]) /* a new sentence starts at p */
-            imaging = sentence_imaging(p, stop(p, SENTENCE_STOPS));
+            imaging = sentence_kinds(p, stop(p, SENTENCE_STOPS));
     }
     free(low);
     return c->nmined;
